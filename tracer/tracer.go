@@ -138,9 +138,9 @@ type StopEvent struct {
 // Regs is the general-purpose register file of one x86-64 thread, in the
 // layout of the kernel's struct user_regs_struct.
 type Regs struct {
-	R15, R14, R13, R12, Rbp, Rbx, R11, R10, R9, R8 uint64
+	R15, R14, R13, R12, Rbp, Rbx, R11, R10, R9, R8    uint64
 	Rax, Rcx, Rdx, Rsi, Rdi, OrigRax, Rip, Cs, Eflags uint64
-	Rsp, Ss, FsBase, GsBase, Ds, Es, Fs, Gs            uint64
+	Rsp, Ss, FsBase, GsBase, Ds, Es, Fs, Gs           uint64
 }
 
 // PC returns the program counter.
