@@ -36,6 +36,9 @@ type Image struct {
 	dwarf    *dwarf.Data
 	dwarfErr error
 	dwarfSet bool
+
+	// s2 holds the unwinding, variable and type caches (frames_cache.go).
+	s2 imageS2
 }
 
 // OpenImage opens the ELF file at path, to be mapped with the given bias.

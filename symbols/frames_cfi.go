@@ -1,0 +1,75 @@
+package symbols
+
+import (
+	"debug/elf"
+	"encoding/binary"
+	"fmt"
+
+	"github.com/go-delve/delve/pkg/dwarf/frame"
+)
+
+// cfiIndex is the call-frame information of one image: the FDEs of its
+// .eh_frame (what the C++ runtime unwinds with, present even in stripped
+// libraries such as libc) and of its .debug_frame (what Go and some
+// -fno-asynchronous-unwind-tables builds emit instead), merged and sorted,
+// at run-time addresses.
+type cfiIndex struct {
+	fdes frame.FrameDescriptionEntries
+	err  error // why there is none, for the error of an unwind that needed it
+}
+
+// frames returns the image's call-frame information, parsing it on first use.
+func (im *Image) frames() *cfiIndex {
+	if im.s2.cfi == nil {
+		im.s2.cfi = loadCFI(im)
+	}
+	return im.s2.cfi
+}
+
+func loadCFI(im *Image) *cfiIndex {
+	idx := &cfiIndex{}
+	var errs []error
+	if sec := im.elf.Section(".eh_frame"); sec != nil && sec.Type != elf.SHT_NOBITS {
+		data, err := sec.Data()
+		if err == nil {
+			// .eh_frame encodes FDE addresses relative to where the entry itself
+			// is loaded (DW_EH_PE_pcrel), so the parser needs the section's
+			// link-time address; the bias is added to every FDE.
+			var fdes frame.FrameDescriptionEntries
+			fdes, err = frame.Parse(data, binary.LittleEndian, im.Bias, 8, sec.Addr)
+			idx.fdes = idx.fdes.Append(fdes)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf(".eh_frame of %s: %w", im.Path, err))
+		}
+	}
+	// TODO(S2): also read .debug_frame from the split debug file once
+	// Image.DebugELF (S1) is committed.
+	if sec := im.elf.Section(".debug_frame"); sec != nil && sec.Type != elf.SHT_NOBITS {
+		data, err := sec.Data() // decompresses SHF_COMPRESSED sections
+		if err == nil {
+			var fdes frame.FrameDescriptionEntries
+			fdes, err = frame.Parse(data, binary.LittleEndian, im.Bias, 8, 0)
+			idx.fdes = idx.fdes.Append(fdes)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf(".debug_frame of %s: %w", im.Path, err))
+		}
+	}
+	if len(idx.fdes) == 0 {
+		idx.err = fmt.Errorf("%s has no call-frame information (.eh_frame or .debug_frame)", im.Path)
+		if len(errs) > 0 {
+			idx.err = errs[0]
+		}
+	}
+	return idx
+}
+
+// fdeAt returns the FDE covering the run-time address pc, or nil.
+func (c *cfiIndex) fdeAt(pc uint64) *frame.FrameDescriptionEntry {
+	fde, err := c.fdes.FDEForPC(pc)
+	if err != nil {
+		return nil
+	}
+	return fde
+}
