@@ -80,7 +80,7 @@ func (c *Client) readLoop(r *bufio.Reader) {
 		if c.trace != nil {
 			c.trace(Received, raw)
 		}
-		msg, err := codec.DecodeMessage(raw)
+		msg, err := dap.DecodeProtocolMessage(raw)
 		if err != nil {
 			err = fmt.Errorf("decoding DAP message %s: %w", raw, err)
 		}
@@ -113,25 +113,6 @@ func (c *Client) Send(req dap.RequestMessage) (int, error) {
 	}
 	return r.Seq, nil
 }
-
-// StepInstructionResponse answers stepInstruction, a request dapproc adds to
-// the protocol (clients that follow the specification use next or stepIn
-// with granularity "instruction" instead).
-type StepInstructionResponse struct {
-	dap.Response
-}
-
-// codec decodes the standard messages plus dapproc's additions.
-var codec = func() *dap.Codec {
-	c := dap.NewCodec()
-	err := c.RegisterRequest("stepInstruction",
-		func() dap.Message { return &dap.StepInRequest{} },
-		func() dap.Message { return &StepInstructionResponse{} })
-	if err != nil {
-		panic(err) // only if go-dap itself gains the command: a programming error
-	}
-	return c
-}()
 
 // Request is a request with arguments of any JSON-encodable type; it lets a
 // caller send commands and argument shapes that go-dap has no type for.

@@ -2,8 +2,6 @@ package daptest
 
 import (
 	"github.com/google/go-dap"
-
-	"github.com/dapproc/dapproc/internal/dapclient"
 )
 
 // The ExpectXxxResponse methods read the next message and fail the test
@@ -51,10 +49,17 @@ func (c *Client) ExpectStackTraceResponse(seq int) *dap.StackTraceResponse {
 	return ExpectResponse[*dap.StackTraceResponse](c, seq)
 }
 
-// ExpectStepInstructionResponse expects the answer to stepInstruction.
-func (c *Client) ExpectStepInstructionResponse(seq int) *dapclient.StepInstructionResponse {
+// ExpectStepInResponse expects the answer to stepIn (and so to
+// StepInstruction).
+func (c *Client) ExpectStepInResponse(seq int) *dap.StepInResponse {
 	c.t.Helper()
-	return ExpectResponse[*dapclient.StepInstructionResponse](c, seq)
+	return ExpectResponse[*dap.StepInResponse](c, seq)
+}
+
+// ExpectNextResponse expects the answer to next.
+func (c *Client) ExpectNextResponse(seq int) *dap.NextResponse {
+	c.t.Helper()
+	return ExpectResponse[*dap.NextResponse](c, seq)
 }
 
 // ExpectContinueResponse expects the answer to continue.

@@ -67,11 +67,13 @@ func (c *Client) StackTrace(tid, start, levels int) int {
 	})
 }
 
-// StepInstruction sends stepInstruction for thread tid.
+// StepInstruction asks thread tid to execute one instruction the way the
+// specification spells it, and VS Code sends it from the disassembly view:
+// stepIn with granularity "instruction".
 func (c *Client) StepInstruction(tid int) int {
 	c.t.Helper()
 	return c.Send(&dap.StepInRequest{
-		Request:   dap.Request{Command: "stepInstruction"},
+		Request:   dap.Request{Command: "stepIn"},
 		Arguments: dap.StepInArguments{ThreadId: tid, Granularity: "instruction"},
 	})
 }
