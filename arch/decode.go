@@ -89,6 +89,11 @@ var ErrBadInstruction = errors.New("not a valid x86-64 instruction")
 // wrapping ErrBadInstruction, so a caller can show it and advance one byte.
 func Decode(code []byte, pc uint64) (Inst, error) {
 	raw, err := x86asm.Decode(code, 64)
+	if err == nil && raw.Op == 0 {
+		// x86asm reports an instruction cut off by the end of code as
+		// Op 0 without an error.
+		err = errors.New("truncated instruction")
+	}
 	if err != nil || raw.Len == 0 {
 		bad := Inst{PC: pc, Len: 1, Kind: InstBad}
 		if len(code) == 0 {
@@ -168,7 +173,21 @@ func (i Inst) GNU(sym SymbolLookup) string {
 	if i.Kind == InstBad {
 		return badText
 	}
-	return i.annotate(x86asm.GNUSyntax(i.x86, i.PC, nil), sym)
+	text := x86asm.GNUSyntax(i.x86, i.PC, nil)
+	// x86asm imitates objdump before binutils 2.37, which wrote callq,
+	// retq, leaveq and jmpq in 64-bit mode; today's objdump and gdb write
+	// them without the suffix. It also keeps Intel names for two sign
+	// extensions that AT&T syntax spells differently.
+	if word, rest, _ := strings.Cut(text, " "); gnuNoSuffix[word] != "" {
+		text = strings.TrimSpace(gnuNoSuffix[word] + " " + rest)
+	}
+	switch {
+	case i.x86.Op == x86asm.CDQE:
+		text = "cltq"
+	case i.x86.Op == x86asm.MOVSXD && i.x86.DataSize == 64 && strings.HasPrefix(text, "movsxd "):
+		text = "movslq " + strings.TrimPrefix(text, "movsxd ")
+	}
+	return i.annotate(text, sym)
 }
 
 // Intel returns the instruction in Intel syntax: "call 0x401126 <helper>",
@@ -178,8 +197,26 @@ func (i Inst) Intel(sym SymbolLookup) string {
 	if i.Kind == InstBad {
 		return badText
 	}
-	return i.annotate(x86asm.IntelSyntax(i.x86, i.PC, nil), sym)
+	text := x86asm.IntelSyntax(i.x86, i.PC, nil)
+	// x86asm names condition codes as Intel's tables do (jnz, setnle,
+	// cmovnbe); objdump -M intel, gdb and lldb use the common aliases (jne,
+	// setg, cmova).
+	if word, rest, _ := strings.Cut(text, " "); word != "" {
+		for _, prefix := range []string{"j", "set", "cmov"} {
+			if cc, ok := strings.CutPrefix(word, prefix); ok && intelConditionAlias[cc] != "" {
+				text = strings.TrimSpace(prefix + intelConditionAlias[cc] + " " + rest)
+				break
+			}
+		}
+	}
+	return i.annotate(text, sym)
 }
+
+var intelConditionAlias = map[string]string{
+	"z": "e", "nz": "ne", "nbe": "a", "nb": "ae", "nle": "g", "nl": "ge",
+}
+
+var gnuNoSuffix = map[string]string{"callq": "call", "retq": "ret", "leaveq": "leave", "jmpq": "jmp"}
 
 // annotate appends the symbol of a direct target, or the address and
 // symbol of a RIP-relative operand as a comment, the way objdump does.
