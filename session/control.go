@@ -1,0 +1,192 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+
+	"github.com/dapproc/dapproc/tracer"
+)
+
+// needStopped returns an error unless the process is stopped.
+func (s *Session) needStopped() error {
+	switch s.state {
+	case Stopped:
+		return nil
+	case Running:
+		return ErrNotStopped
+	case Configuring:
+		return errors.New("the program has not started: send configurationDone first")
+	default:
+		return ErrNoProcess
+	}
+}
+
+// Continue resumes every thread, or only tid when singleThread is set. It
+// reports whether all threads were resumed.
+func (s *Session) Continue(tid int, singleThread bool) (allThreads bool, err error) {
+	if err := s.needStopped(); err != nil {
+		return false, err
+	}
+	if singleThread {
+		if err := s.checkThread(tid); err != nil {
+			return false, err
+		}
+	}
+	s.resume(&continueOp{tid: tid, single: singleThread})
+	return !singleThread, nil
+}
+
+// StepKind is the step request being served.
+type StepKind int
+
+// The step requests.
+const (
+	StepInstruction StepKind = iota // stepInstruction, stepIn with instruction granularity
+	StepOver                        // next
+	StepIn                          // stepIn
+	StepOut                         // stepOut
+)
+
+// Step runs thread tid by one step of the given kind. Granularity is the
+// request's ("instruction", "line", "statement" or "").
+func (s *Session) Step(kind StepKind, tid int, granularity string) error {
+	if err := s.needStopped(); err != nil {
+		return err
+	}
+	if err := s.checkThread(tid); err != nil {
+		return err
+	}
+	s.focus = tid
+	op, err := s.stepOperation(kind, tid, granularity == "instruction")
+	if err != nil {
+		return err
+	}
+	s.resume(op)
+	return nil
+}
+
+// stepOperation builds the operation for a step of thread tid.
+func (s *Session) stepOperation(kind StepKind, tid int, instruction bool) (operation, error) {
+	regs, err := s.proc.Regs(tid)
+	if err != nil {
+		return nil, fmt.Errorf("registers of thread %d: %w", tid, err)
+	}
+	switch kind {
+	case StepOver:
+		if instruction {
+			return s.stepOverInstruction(tid, &regs)
+		}
+		return s.stepOverLine(tid, &regs)
+	case StepIn:
+		if instruction {
+			return &stepInstructionOp{tid: tid}, nil
+		}
+		return s.stepInLine(tid, &regs)
+	case StepOut:
+		return s.stepOutOf(tid, &regs)
+	default:
+		return &stepInstructionOp{tid: tid}, nil
+	}
+}
+
+// stepOverInstruction executes one instruction, running a called function
+// to its return as if it were one instruction.
+func (s *Session) stepOverInstruction(tid int, regs *tracer.Regs) (operation, error) {
+	pc := regs.PC()
+	length, isCall, err := s.decodeAt(pc)
+	if err != nil || !isCall {
+		return &stepInstructionOp{tid: tid}, nil
+	}
+	ret := pc + uint64(length)
+	if err := s.bps.acquireInternal(s, ret); err != nil {
+		return nil, err
+	}
+	return &runToReturnOp{tid: tid, ret: ret, sp: regs.SP()}, nil
+}
+
+// Pause interrupts the running program; the `stopped` event with reason
+// pause follows the response. Pausing a stopped program is a no-op.
+func (s *Session) Pause() error {
+	switch s.state {
+	case Running:
+		s.pausing = true
+		if err := s.proc.Interrupt(); err != nil {
+			return fmt.Errorf("interrupt process %d: %w", s.pid, err)
+		}
+		return nil
+	case Stopped, Configuring:
+		return nil
+	default:
+		return ErrNoProcess
+	}
+}
+
+// Disconnect ends the session: the process is killed, or detached and left
+// running. terminate nil means the default: kill what we launched, leave
+// what we attached to.
+func (s *Session) Disconnect(terminate *bool) error {
+	kill := !s.attached
+	if terminate != nil {
+		kill = *terminate
+	}
+	err := s.endProcess(kill)
+	s.sendTerminated()
+	s.ended = true
+	return err
+}
+
+// Terminate kills the debuggee; the session stays until disconnect.
+func (s *Session) Terminate() error {
+	if s.proc == nil || s.state == Exited {
+		return ErrNoProcess
+	}
+	return s.endProcess(true)
+}
+
+// Close ends the session because the client went away or the server is
+// shutting down: like Disconnect with the default.
+func (s *Session) Close() {
+	if err := s.Disconnect(nil); err != nil {
+		s.log.Warn("closing session", "pid", s.pid, "err", err)
+	}
+}
+
+// endProcess kills or detaches the process, whatever its state.
+func (s *Session) endProcess(kill bool) error {
+	if s.proc == nil || s.state == Exited {
+		return nil
+	}
+	if s.state == Running {
+		s.halt()
+		if s.pending != nil {
+			r := *s.pending
+			s.pending = nil
+			var exited tracer.ErrExited
+			if errors.As(r.err, &exited) || r.ev.Reason == tracer.StopExited {
+				status := r.ev.Status
+				if r.err != nil {
+					status = exited.Status
+				}
+				s.exit(status)
+				return nil
+			}
+		}
+	}
+	if s.op != nil {
+		s.op.end(s)
+		s.op = nil
+	}
+	if !kill {
+		if err := s.proc.Detach(); err != nil {
+			return fmt.Errorf("detach from process %d: %w", s.pid, err)
+		}
+		s.state = Exited
+		return nil
+	}
+	if err := s.proc.Kill(); err != nil {
+		return fmt.Errorf("kill process %d: %w", s.pid, err)
+	}
+	s.exit(tracer.WaitStatus{Signal: syscall.SIGKILL})
+	return nil
+}

@@ -1,0 +1,152 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/google/go-dap"
+
+	"github.com/dapproc/dapproc/tracer"
+)
+
+// Initialize answers `initialize`; the `initialized` event follows the
+// response, so the client may send its configuration.
+func (s *Session) Initialize() error {
+	if s.initialized {
+		return errors.New("initialize was already sent in this session")
+	}
+	s.initialized = true
+	s.queueAfterResponse(&dap.InitializedEvent{Event: dap.Event{Event: "initialized"}})
+	return nil
+}
+
+// LaunchArgs are the launch request's arguments, already decoded.
+type LaunchArgs struct {
+	Config      tracer.LaunchConfig
+	StopOnEntry bool
+}
+
+// Launch starts the program stopped at its entry and moves to configuring.
+// The `process` event and a `thread` started event per thread follow the
+// response.
+func (s *Session) Launch(args LaunchArgs) error {
+	if s.state != Initializing {
+		return ErrBadState{"launch", s.state}
+	}
+	if args.Config.Program == "" {
+		return errors.New(`launch needs "program": the path of the executable to debug`)
+	}
+	if args.Config.Dir != "" {
+		if fi, err := os.Stat(args.Config.Dir); err != nil || !fi.IsDir() {
+			return fmt.Errorf("cwd %q is not a directory: set \"cwd\" to an existing directory", args.Config.Dir)
+		}
+	}
+	p, err := s.launcher.Launch(args.Config)
+	if err != nil {
+		return fmt.Errorf("launch %s: %w", args.Config.Program, err)
+	}
+	s.stopOnEntry = args.StopOnEntry
+	s.start(p, false, "launch")
+	return nil
+}
+
+// Attach takes control of the running process pid and moves to
+// configuring; the process stays stopped until configurationDone.
+func (s *Session) Attach(pid int) error {
+	if s.state != Initializing {
+		return ErrBadState{"attach", s.state}
+	}
+	if pid <= 0 {
+		return fmt.Errorf("attach needs \"pid\", the id of a running process (got %d)", pid)
+	}
+	p, err := s.launcher.Attach(pid)
+	if err != nil {
+		return fmt.Errorf("attach to process %d: %w", pid, err)
+	}
+	s.start(p, true, "attach")
+	return nil
+}
+
+// start takes the freshly launched or attached process.
+func (s *Session) start(p tracer.Process, attached bool, method string) {
+	s.proc = p
+	s.attached = attached
+	s.pid = p.Pid()
+	s.state = Configuring
+	s.focus = p.Pid()
+	s.loadSymbols()
+	s.queueAfterResponse(&dap.ProcessEvent{
+		Event: dap.Event{Event: "process"},
+		Body: dap.ProcessEventBody{
+			Name:            p.Executable(),
+			SystemProcessId: p.Pid(),
+			IsLocalProcess:  true,
+			StartMethod:     method,
+			PointerSize:     64,
+		},
+	})
+	for _, tid := range s.threads.update(p) {
+		s.queueAfterResponse(threadEvent("started", tid))
+	}
+}
+
+// ConfigurationDone ends the configuration: the program runs, or reports a
+// `stopped` event with reason entry if the launch asked to stop on entry.
+func (s *Session) ConfigurationDone() error {
+	switch s.state {
+	case Configuring:
+	case Initializing:
+		return ErrNoProcess
+	default:
+		return ErrBadState{"configurationDone", s.state}
+	}
+	// The program has not run yet, so it has written nothing: the pumps
+	// start now, and no output event can precede the launch response.
+	s.pumpOutput(s.proc.Stdout(), "stdout")
+	s.pumpOutput(s.proc.Stderr(), "stderr")
+	if s.stopOnEntry {
+		s.state = Stopped
+		s.queueAfterResponse(s.stoppedEvent("entry", s.pid, "", nil))
+		return nil
+	}
+	s.resume(&continueOp{tid: 0})
+	return nil
+}
+
+// pumpOutput sends what the debuggee writes to r as `output` events of the
+// given category, until EOF. Each read becomes one event, so the order within
+// a stream is kept; the session waits for the pumps before it sends `exited`.
+func (s *Session) pumpOutput(r io.Reader, category string) {
+	if r == nil {
+		return
+	}
+	s.output.Add(1)
+	go func() {
+		defer s.output.Done()
+		buf := make([]byte, 32*1024)
+		for {
+			n, err := r.Read(buf)
+			if n > 0 {
+				s.send(&dap.OutputEvent{
+					Event: dap.Event{Event: "output"},
+					Body:  dap.OutputEventBody{Category: category, Output: string(buf[:n])},
+				})
+			}
+			if err != nil {
+				if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrClosed) {
+					s.log.Debug("debuggee output", "category", category, "err", err)
+				}
+				return
+			}
+		}
+	}()
+}
+
+func threadEvent(reason string, tid int) *dap.ThreadEvent {
+	return &dap.ThreadEvent{
+		Event: dap.Event{Event: "thread"},
+		Body:  dap.ThreadEventBody{Reason: reason, ThreadId: tid},
+	}
+}

@@ -1,0 +1,187 @@
+// Package session holds the debugging semantics of one DAP session: the
+// process, its breakpoints, its threads and stops, and the events they cause.
+//
+// Goroutines: one goroutine, the one running Run, owns every piece of session
+// state and handles one input at a time: jobs posted with Do (the adapter's
+// request handlers) and the results of the runner goroutine. Every exported
+// method other than New, Run, Do and Done must be called from inside a job,
+// that is on the session goroutine. A resume hands the tracer.Process to a
+// short-lived runner goroutine that makes one blocking tracer call (Continue,
+// ContinueThread or StepInstruction) and sends back its result; while it
+// runs, the session touches the process only through Interrupt. Output pumps
+// (one per debuggee pipe) send `output` events straight to the Sender.
+package session
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+
+	"github.com/google/go-dap"
+
+	"github.com/dapproc/dapproc/tracer"
+)
+
+// State is where the session is in its life.
+type State int
+
+// The states of a session.
+const (
+	// Initializing: no process yet (before launch or attach).
+	Initializing State = iota
+	// Configuring: the process exists, stopped at its entry, and the client
+	// is sending its configuration until configurationDone.
+	Configuring
+	// Running: a runner goroutine owns the process.
+	Running
+	// Stopped: every thread is stopped and the session may inspect them.
+	Stopped
+	// Exited: the process is gone (exited, killed, or detached).
+	Exited
+)
+
+var stateNames = [...]string{"initializing", "configuring", "running", "stopped", "exited"}
+
+func (s State) String() string {
+	if s >= 0 && int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return "State(?)"
+}
+
+// Sender queues a DAP message for the client. The adapter's writer numbers
+// and writes it. Send must be safe for use by several goroutines and must not
+// block forever once the connection is gone.
+type Sender interface {
+	Send(m dap.Message)
+}
+
+// Config configures a session.
+type Config struct {
+	Launcher tracer.Launcher
+	Out      Sender
+	Log      *slog.Logger
+}
+
+// Session is one debugging session. See the package comment for which
+// goroutine may call what.
+type Session struct {
+	launcher tracer.Launcher
+	out      Sender
+	log      *slog.Logger
+
+	jobs    chan func()
+	results chan runResult
+	done    chan struct{}
+	ended   bool // Run should return after the current job
+
+	initialized    bool
+	state          State
+	proc           tracer.Process
+	attached       bool // the process was attached, not launched
+	stopOnEntry    bool
+	pid            int
+	terminatedSent bool
+
+	rendezvous uint64 // address of the dynamic linker's r_brk breakpoint, 0 if none
+
+	bps     breakpoints
+	threads threadList
+	frames  frameTable
+
+	op      operation // what the current runner is doing; nil when not running
+	focus   int       // the thread the last stop was about
+	pausing bool      // the user asked for a pause that has not stopped yet
+
+	pending *runResult // a stop that arrived while the session halted the runner
+
+	afterResponse []dap.Message
+	output        sync.WaitGroup // output pumps still reading
+}
+
+// New returns a session that has not started; call Run.
+func New(cfg Config) *Session {
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Session{
+		launcher: cfg.Launcher,
+		out:      cfg.Out,
+		log:      log,
+		jobs:     make(chan func()),
+		results:  make(chan runResult, 1),
+		done:     make(chan struct{}),
+		bps:      newBreakpoints(),
+	}
+}
+
+// ErrEnded is returned by Do once the session has ended.
+var ErrEnded = errors.New("the debug session has ended")
+
+// Do runs job on the session goroutine and waits for it to finish. It
+// returns ErrEnded, without running job, once Run has returned. Any
+// goroutine may call it, but not the session goroutine itself.
+func (s *Session) Do(job func()) error {
+	finished := make(chan struct{})
+	wrapped := func() {
+		defer close(finished)
+		job()
+	}
+	select {
+	case s.jobs <- wrapped:
+	case <-s.done:
+		return ErrEnded
+	}
+	<-finished
+	return nil
+}
+
+// Done is closed when Run has returned.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Run is the session goroutine: it handles jobs and runner results until a
+// job ends the session (Disconnect, Close) or ctx is cancelled, then kills or
+// detaches the process. It returns once no goroutine it started is left.
+func (s *Session) Run(ctx context.Context) {
+	defer close(s.done)
+	for !s.ended {
+		select {
+		case job := <-s.jobs:
+			job()
+		case r := <-s.results:
+			s.handleResult(r)
+		case <-ctx.Done():
+			s.Close()
+		}
+		for s.pending != nil && !s.ended {
+			r := *s.pending
+			s.pending = nil
+			s.handleResult(r)
+		}
+	}
+}
+
+// State returns the current state.
+func (s *Session) State() State { return s.state }
+
+// Pid returns the debuggee's process id, or 0 before launch or attach.
+func (s *Session) Pid() int { return s.pid }
+
+// AfterResponse returns, and forgets, the events that must follow the
+// response to the request being handled (for example `initialized` after
+// the `initialize` response). The adapter sends them right after the
+// response.
+func (s *Session) AfterResponse() []dap.Message {
+	evs := s.afterResponse
+	s.afterResponse = nil
+	return evs
+}
+
+// queueAfterResponse holds ev until the current request has been answered.
+func (s *Session) queueAfterResponse(ev dap.Message) {
+	s.afterResponse = append(s.afterResponse, ev)
+}
+
+func (s *Session) send(m dap.Message) { s.out.Send(m) }

@@ -1,0 +1,292 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+	"time"
+
+	"github.com/google/go-dap"
+	"golang.org/x/sys/unix"
+
+	"github.com/dapproc/dapproc/tracer"
+)
+
+// outputDrainLimit bounds the wait for the debuggee's pipes to reach EOF
+// before `exited` is sent: a child process that inherited them may keep
+// them open long after the debuggee itself exited.
+const outputDrainLimit = 2 * time.Second
+
+// handleResult handles the end of a runner's tracer call: it reports the
+// stop, or resumes without a word when the stop was only for the session
+// (the dynamic linker's rendezvous, a signal passed to the program, a
+// breakpoint of a step that belongs to another thread).
+func (s *Session) handleResult(r runResult) {
+	if s.state != Running {
+		s.log.Warn("runner result while not running", "state", s.state)
+	}
+	var exited tracer.ErrExited
+	if errors.As(r.err, &exited) {
+		s.exit(exited.Status)
+		return
+	}
+	ev := r.ev
+	s.threads.applyStop(&ev)
+	s.sendThreadEvents(&ev)
+	if r.err != nil {
+		s.log.Error("resume failed", "pid", s.pid, "err", r.err)
+		s.send(&dap.OutputEvent{
+			Event: dap.Event{Event: "output"},
+			Body:  dap.OutputEventBody{Category: "console", Output: fmt.Sprintf("dapproc: resume failed: %v\n", r.err)},
+		})
+		s.report(r.ev.Tid, "exception", r.err.Error(), nil)
+		return
+	}
+	switch ev.Reason {
+	case tracer.StopExited:
+		s.exit(ev.Status)
+		return
+	case tracer.StopInterrupt:
+		if !s.pausing {
+			// An interrupt of ours that arrived after the stop it was
+			// meant for: nothing to report.
+			s.continueAfterHalt()
+			return
+		}
+		s.report(ev.Tid, "pause", "", nil)
+		return
+	case tracer.StopSignal:
+		if !stopsDebugger(ev.Signal.Signal) {
+			s.continueAfterHalt() // the held signal is delivered on resume
+			return
+		}
+		s.report(ev.Tid, "exception", describeSignal(ev.Signal), nil)
+		return
+	case tracer.StopExec:
+		// A new program image: the old breakpoints went with the old one.
+		s.loadSymbols()
+		s.continueAfterHalt()
+		return
+	case tracer.StopBreakpoint:
+		if ids := s.bps.userAt(ev.Addr); len(ids) > 0 {
+			s.report(ev.Tid, "breakpoint", "", ids)
+			return
+		}
+		if ev.Addr == s.rendezvous && s.rendezvous != 0 {
+			s.librariesChanged()
+			s.continueAfterHalt()
+			return
+		}
+	}
+	done, reason := s.op.stopped(s, &ev)
+	if !done {
+		s.continueAfterHalt()
+		return
+	}
+	if reason == "" {
+		reason = stopReasonName(ev.Reason)
+	}
+	s.report(ev.Tid, reason, "", nil)
+}
+
+// report ends the current operation and tells the client: one `stopped`
+// event for the whole process.
+func (s *Session) report(tid int, reason, description string, hitIDs []int) {
+	if s.op != nil {
+		s.op.end(s)
+		s.op = nil
+	}
+	s.state = Stopped
+	s.pausing = false
+	if tid == 0 || !s.threads.has(tid) {
+		tid = s.focusFallback()
+	}
+	s.focus = tid
+	s.send(s.stoppedEvent(reason, tid, description, hitIDs))
+}
+
+// focusFallback is the thread to report when the stop names none.
+func (s *Session) focusFallback() int {
+	if s.threads.has(s.focus) {
+		return s.focus
+	}
+	if len(s.threads.tids) > 0 {
+		return s.threads.tids[0]
+	}
+	return s.pid
+}
+
+func (s *Session) stoppedEvent(reason string, tid int, description string, hitIDs []int) *dap.StoppedEvent {
+	return &dap.StoppedEvent{
+		Event: dap.Event{Event: "stopped"},
+		Body: dap.StoppedEventBody{
+			Reason:            reason,
+			Description:       description,
+			Text:              description,
+			ThreadId:          tid,
+			AllThreadsStopped: true,
+			HitBreakpointIds:  hitIDs,
+		},
+	}
+}
+
+func (s *Session) sendThreadEvents(ev *tracer.StopEvent) {
+	for _, tid := range ev.ThreadsCreated {
+		s.send(threadEvent("started", tid))
+	}
+	for _, tid := range ev.ThreadsExited {
+		s.send(threadEvent("exited", tid))
+	}
+}
+
+// exit reports the end of the process: `exited` with its code once every
+// byte of its output went out, then `terminated`. It happens once.
+func (s *Session) exit(status tracer.WaitStatus) {
+	if s.op != nil {
+		s.op.end(s)
+		s.op = nil
+	}
+	s.state = Exited
+	s.frames.reset()
+	s.waitOutput()
+	code := status.ExitCode
+	if !status.Exited {
+		code = 128 + int(status.Signal)
+		s.send(&dap.OutputEvent{
+			Event: dap.Event{Event: "output"},
+			Body:  dap.OutputEventBody{Category: "console", Output: fmt.Sprintf("process %d killed by %s\n", s.pid, unix.SignalName(status.Signal))},
+		})
+	}
+	s.send(&dap.ExitedEvent{Event: dap.Event{Event: "exited"}, Body: dap.ExitedEventBody{ExitCode: code}})
+	s.sendTerminated()
+}
+
+func (s *Session) sendTerminated() {
+	if s.terminatedSent {
+		return
+	}
+	s.terminatedSent = true
+	s.send(&dap.TerminatedEvent{Event: dap.Event{Event: "terminated"}})
+}
+
+// waitOutput waits, for a bounded time, until the output pumps have read
+// every byte the debuggee wrote.
+func (s *Session) waitOutput() {
+	drained := make(chan struct{})
+	go func() {
+		s.output.Wait()
+		close(drained)
+	}()
+	timer := time.NewTimer(outputDrainLimit)
+	defer timer.Stop()
+	select {
+	case <-drained:
+	case <-timer.C:
+		s.log.Warn("debuggee output still open after exit; not waiting for it", "pid", s.pid)
+	}
+}
+
+func stopReasonName(r tracer.StopReason) string {
+	switch r {
+	case tracer.StopEntry:
+		return "entry"
+	case tracer.StopBreakpoint:
+		return "breakpoint"
+	case tracer.StopInterrupt:
+		return "pause"
+	case tracer.StopSignal:
+		return "exception"
+	default:
+		return "step"
+	}
+}
+
+// stopsDebugger says whether a signal stops the program in the debugger by
+// default; the others go to the program without a stop. The choice per
+// signal belongs to the exception filters (issue 5).
+func stopsDebugger(sig syscall.Signal) bool {
+	switch sig {
+	case syscall.SIGSEGV, syscall.SIGBUS, syscall.SIGILL, syscall.SIGFPE,
+		syscall.SIGABRT, syscall.SIGTRAP, syscall.SIGSYS:
+		return true
+	}
+	return false
+}
+
+// describeSignal says what happened, as in "SIGSEGV at 0x0: address not
+// mapped".
+func describeSignal(si tracer.SignalInfo) string {
+	name := unix.SignalName(si.Signal)
+	if name == "" {
+		name = si.Signal.String()
+	}
+	switch si.Signal {
+	case syscall.SIGSEGV, syscall.SIGBUS, syscall.SIGILL, syscall.SIGFPE:
+		if why := faultCode(si.Signal, si.Code); why != "" {
+			return fmt.Sprintf("%s at %#x: %s", name, si.Addr, why)
+		}
+		if si.Code > 0 {
+			return fmt.Sprintf("%s at %#x", name, si.Addr)
+		}
+	}
+	switch si.Code {
+	case 0: // SI_USER
+		return fmt.Sprintf("%s sent by process %d", name, si.SenderPid)
+	case -6: // SI_TKILL
+		return fmt.Sprintf("%s sent by process %d (tgkill)", name, si.SenderPid)
+	}
+	return name
+}
+
+// faultCode names the si_code values of the fault signals (asm-generic/siginfo.h).
+func faultCode(sig syscall.Signal, code int32) string {
+	switch sig {
+	case syscall.SIGSEGV:
+		switch code {
+		case 1:
+			return "address not mapped"
+		case 2:
+			return "invalid permissions for mapped object"
+		}
+	case syscall.SIGBUS:
+		switch code {
+		case 1:
+			return "invalid address alignment"
+		case 2:
+			return "nonexistent physical address"
+		case 3:
+			return "object-specific hardware error"
+		}
+	case syscall.SIGFPE:
+		switch code {
+		case 1:
+			return "integer divide by zero"
+		case 2:
+			return "integer overflow"
+		case 3:
+			return "floating-point divide by zero"
+		case 4:
+			return "floating-point overflow"
+		case 5:
+			return "floating-point underflow"
+		case 6:
+			return "floating-point inexact result"
+		case 7:
+			return "floating-point invalid operation"
+		}
+	case syscall.SIGILL:
+		switch code {
+		case 1:
+			return "illegal opcode"
+		case 2:
+			return "illegal operand"
+		case 3:
+			return "illegal addressing mode"
+		case 4:
+			return "illegal trap"
+		case 5:
+			return "privileged opcode"
+		}
+	}
+	return ""
+}
