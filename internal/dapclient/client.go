@@ -23,19 +23,8 @@ import (
 // ErrTimeout is returned by Next when no message arrived in time.
 var ErrTimeout = errors.New("no DAP message arrived before the deadline")
 
-// Direction says which way a traced message went.
-type Direction int
-
-// The directions of a message.
-const (
-	Sent Direction = iota
-	Received
-)
-
 // Client speaks DAP to an adapter over one byte stream.
 type Client struct {
-	trace func(Direction, []byte)
-
 	sendMu sync.Mutex
 	w      io.Writer
 	seq    int
@@ -49,15 +38,14 @@ type Client struct {
 
 type received struct {
 	msg dap.Message
+	raw []byte
 	err error
 }
 
 // New starts reading DAP messages from rw and returns a client that writes
-// requests to it. If trace is not nil it is called with the raw JSON of every
-// message sent and received, on the goroutine that sends or reads it.
-func New(rw io.ReadWriter, trace func(Direction, []byte)) *Client {
+// requests to it.
+func New(rw io.ReadWriter) *Client {
 	c := &Client{
-		trace: trace,
 		w:     rw,
 		msgs:  make(chan received),
 		ended: make(chan struct{}),
@@ -77,15 +65,12 @@ func (c *Client) readLoop(r *bufio.Reader) {
 			close(c.ended)
 			return
 		}
-		if c.trace != nil {
-			c.trace(Received, raw)
-		}
 		msg, err := dap.DecodeProtocolMessage(raw)
 		if err != nil {
 			err = fmt.Errorf("decoding DAP message %s: %w", raw, err)
 		}
 		select {
-		case c.msgs <- received{msg, err}:
+		case c.msgs <- received{msg, raw, err}:
 		case <-c.done:
 			return
 		}
@@ -104,9 +89,6 @@ func (c *Client) Send(req dap.RequestMessage) (int, error) {
 	raw, err := json.Marshal(req)
 	if err != nil {
 		return 0, fmt.Errorf("encoding %s request: %w", r.Command, err)
-	}
-	if c.trace != nil {
-		c.trace(Sent, raw)
 	}
 	if err := dap.WriteBaseMessage(c.w, raw); err != nil {
 		return 0, fmt.Errorf("sending %s request: %w", r.Command, err)
@@ -132,17 +114,24 @@ func (c *Client) SendCommand(command string, args any) (int, error) {
 // io.EOF for a clean end) once the stream has ended, and a decoding error for a message go-dap cannot decode
 // (the stream stays usable after that).
 func (c *Client) Next(timeout time.Duration) (dap.Message, error) {
+	msg, _, err := c.NextRaw(timeout)
+	return msg, err
+}
+
+// NextRaw is Next that also returns the message's JSON as it was on the
+// wire (also when it could not be decoded; nil when nothing was read).
+func (c *Client) NextRaw(timeout time.Duration) (dap.Message, []byte, error) {
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
 	case r := <-c.msgs:
-		return r.msg, r.err
+		return r.msg, r.raw, r.err
 	case <-c.ended:
-		return nil, c.endErr
+		return nil, nil, c.endErr
 	case <-timer.C:
-		return nil, fmt.Errorf("after %v: %w", timeout, ErrTimeout)
+		return nil, nil, fmt.Errorf("after %v: %w", timeout, ErrTimeout)
 	case <-c.done:
-		return nil, fmt.Errorf("client closed: %w", io.EOF)
+		return nil, nil, fmt.Errorf("client closed: %w", io.EOF)
 	}
 }
 

@@ -43,7 +43,7 @@ type Client struct {
 // caller still owns rw (and closes it).
 func New(t testing.TB, rw io.ReadWriter) *Client {
 	t.Helper()
-	c := &Client{t: t, dc: dapclient.New(rw, nil), Timeout: DefaultTimeout}
+	c := &Client{t: t, dc: dapclient.New(rw), Timeout: DefaultTimeout}
 	t.Cleanup(c.dc.Close)
 	return c
 }
