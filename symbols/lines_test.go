@@ -1,0 +1,190 @@
+package symbols
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dapproc/dapproc/internal/fixture"
+)
+
+// fileTable opens the binary at path as the only image of a table, at
+// bias 0, so run-time addresses are link-time addresses (what addr2line
+// and objdump print).
+func fileTable(t testing.TB, path string) *Table {
+	t.Helper()
+	im, err := OpenImage(path, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { im.Close() })
+	tab := NewTable()
+	tab.Add(im)
+	return tab
+}
+
+// basicBuilds are the ways sym_basic.c is compiled: the line and function
+// code must give the same answers for each.
+var basicBuilds = []struct {
+	name  string
+	flags []string
+}{
+	{"pie-dwarf5", nil},
+	{"no-pie", []string{"-no-pie"}},
+	{"dwarf4", []string{"-gdwarf-4"}},
+	{"compressed-zlib", []string{"-gz=zlib"}},
+}
+
+// wantLocation checks that addr maps back to the marker's line in file
+// and lies in function fn.
+func wantLocation(t *testing.T, tab *Table, addr uint64, file string, line int, fn string) {
+	t.Helper()
+	loc, ok := tab.LocationAt(addr)
+	if !ok {
+		t.Errorf("LocationAt(%#x): no location", addr)
+	} else if loc.Line != line || filepath.Base(loc.File) != file {
+		t.Errorf("LocationAt(%#x) = %s, want %s:%d", addr, loc, file, line)
+	}
+	f, ok := tab.FunctionAt(addr)
+	if !ok {
+		t.Errorf("FunctionAt(%#x): no function", addr)
+	} else if f.Name != fn {
+		t.Errorf("FunctionAt(%#x) = %s, want %s", addr, f.Name, fn)
+	}
+}
+
+func TestLineAddresses(t *testing.T) {
+	const src = "sym_basic.c"
+	for _, b := range basicBuilds {
+		t.Run(b.name, func(t *testing.T) {
+			tab := fileTable(t, fixture.C(t, src, b.flags...))
+
+			addBody := fixture.Line(t, src, "add_body")
+			addrs, actual, err := tab.LineAddresses(fixture.Source(t, src), addBody)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if actual != addBody || len(addrs) != 1 {
+				t.Fatalf("add_body line %d: addrs %#x actual %d, want one address on line %d", addBody, addrs, actual, addBody)
+			}
+			wantLocation(t, tab, addrs[0], src, addBody, "add")
+
+			// A loop header: init, increment and condition share the
+			// line; a breakpoint there stops once, at the init.
+			forHead := fixture.Line(t, src, "for_head")
+			addrs, _, err = tab.LineAddresses(fixture.Source(t, src), forHead)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(addrs) != 1 {
+				t.Fatalf("for_head: %d addresses %#x, want 1", len(addrs), addrs)
+			}
+			wantLocation(t, tab, addrs[0], src, forHead, "loop_sum")
+
+			// A line without code moves to the next line that has some.
+			noCode := fixture.Line(t, src, "no_code")
+			after := fixture.Line(t, src, "after_gap")
+			addrs, actual, err = tab.LineAddresses(fixture.Source(t, src), noCode)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if actual != after || len(addrs) != 1 {
+				t.Fatalf("no_code line %d resolved to line %d at %#x, want line %d once", noCode, actual, addrs, after)
+			}
+			wantLocation(t, tab, addrs[0], src, after, "loop_sum")
+
+			// The opening line of a function lands past the prologue, on
+			// the first line of the body.
+			open := fixture.Line(t, src, "add_open")
+			addrs, actual, err = tab.LineAddresses(fixture.Source(t, src), open)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if actual != open || len(addrs) != 1 {
+				t.Fatalf("add_open: addrs %#x actual %d", addrs, actual)
+			}
+			wantLocation(t, tab, addrs[0], src, addBody, "add")
+
+			// An always-inline helper called twice has two places.
+			twiceBody := fixture.Line(t, src, "twice_body")
+			addrs, _, err = tab.LineAddresses(fixture.Source(t, src), twiceBody)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(addrs) != 2 {
+				t.Fatalf("twice_body: %d addresses %#x, want 2 (inlined into loop_sum and main)", len(addrs), addrs)
+			}
+			callers := map[string]int{
+				"loop_sum": fixture.Line(t, src, "loop_body"),
+				"main":     fixture.Line(t, src, "main_call"),
+			}
+			for _, a := range addrs {
+				f, ok := tab.FunctionAt(a)
+				if !ok {
+					t.Fatalf("FunctionAt(%#x): none", a)
+				}
+				wantLocation(t, tab, a, src, twiceBody, f.Name)
+				callLine, known := callers[f.Name]
+				if !known {
+					t.Errorf("twice inlined into %s, want loop_sum or main", f.Name)
+					continue
+				}
+				delete(callers, f.Name)
+				stack := tab.InlineStack(a)
+				if len(stack) != 1 || stack[0].Function != "twice" || stack[0].CallSite.Line != callLine ||
+					filepath.Base(stack[0].CallSite.File) != src {
+					t.Errorf("InlineStack(%#x) in %s = %+v, want [twice called from %s:%d]", a, f.Name, stack, src, callLine)
+				}
+			}
+		})
+	}
+}
+
+func TestLineAddressesPathMatching(t *testing.T) {
+	const src = "sym_basic.c"
+	tab := fileTable(t, fixture.C(t, src))
+	line := fixture.Line(t, src, "add_body")
+	want, _, err := tab.LineAddresses(fixture.Source(t, src), line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The editor sees the sources under another prefix, or on Windows.
+	for _, p := range []string{
+		"/elsewhere/checkout/testdata/sym_basic.c",
+		`C:\Users\me\dapproc\testdata\sym_basic.c`,
+		"sym_basic.c",
+	} {
+		got, actual, err := tab.LineAddresses(p, line)
+		if err != nil {
+			t.Errorf("LineAddresses(%q): %v", p, err)
+			continue
+		}
+		if actual != line || len(got) != 1 || got[0] != want[0] {
+			t.Errorf("LineAddresses(%q) = %#x line %d, want %#x line %d", p, got, actual, want, line)
+		}
+	}
+	if _, _, err := tab.LineAddresses("/src/sym_basic.h", line); err == nil || !strings.Contains(err.Error(), "sym_basic.h") {
+		t.Errorf("a file the program does not have: err = %v, want an error naming it", err)
+	}
+	if _, _, err := tab.LineAddresses(src, 100000); err == nil {
+		t.Errorf("a line past the end of the file: no error")
+	}
+}
+
+func TestSources(t *testing.T) {
+	tab := fileTable(t, fixture.C(t, "sym_basic.c"))
+	srcs := tab.Sources()
+	want := fixture.Source(t, "sym_basic.c")
+	found := false
+	for _, s := range srcs {
+		if s == want {
+			found = true
+		}
+		if !filepath.IsAbs(s) {
+			t.Errorf("source %q is not absolute", s)
+		}
+	}
+	if !found {
+		t.Errorf("Sources() = %q, want it to list %s", srcs, want)
+	}
+}

@@ -1,0 +1,183 @@
+package symbols
+
+import (
+	"bufio"
+	"debug/elf"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Mapping is one line of /proc/PID/maps.
+type Mapping struct {
+	Start, End, Offset uint64
+	Perms, Path        string
+}
+
+// ReadMaps reads and parses /proc/pid/maps.
+func ReadMaps(pid int) ([]Mapping, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/maps", pid))
+	if err != nil {
+		return nil, fmt.Errorf("read memory map of process %d: %w", pid, err)
+	}
+	defer f.Close()
+	return ParseMaps(f)
+}
+
+// ParseMaps parses the text of a /proc/PID/maps file.
+func ParseMaps(r io.Reader) ([]Mapping, error) {
+	var out []Mapping
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		m, err := parseMapsLine(sc.Text())
+		if err != nil {
+			return nil, fmt.Errorf("maps line %d %q: %w", n, sc.Text(), err)
+		}
+		out = append(out, m)
+	}
+	return out, sc.Err()
+}
+
+// parseMapsLine parses "start-end perms offset dev inode   path". The path
+// may contain spaces and ends with " (deleted)" for an unlinked file.
+func parseMapsLine(line string) (Mapping, error) {
+	var m Mapping
+	fields := strings.Fields(line)
+	if len(fields) < 5 {
+		return m, errors.New("too few fields")
+	}
+	lo, hi, ok := strings.Cut(fields[0], "-")
+	if !ok {
+		return m, errors.New("bad address range")
+	}
+	var err error
+	if m.Start, err = strconv.ParseUint(lo, 16, 64); err != nil {
+		return m, err
+	}
+	if m.End, err = strconv.ParseUint(hi, 16, 64); err != nil {
+		return m, err
+	}
+	if m.Offset, err = strconv.ParseUint(fields[2], 16, 64); err != nil {
+		return m, err
+	}
+	m.Perms = fields[1]
+	if len(fields) > 5 {
+		// The path is everything after the inode column.
+		rest := line
+		for i := 0; i < 5; i++ {
+			rest = strings.TrimLeft(rest, " ")
+			rest = rest[strings.IndexByte(rest, ' ')+1:]
+		}
+		m.Path = strings.TrimLeft(rest, " ")
+	}
+	return m, nil
+}
+
+// imageKey names one mapping of one file: the same file may be mapped
+// twice (dlmopen namespaces) at different biases.
+type imageKey struct {
+	path string
+	bias uint64
+}
+
+// Sync brings the table in line with the process's memory map: it opens
+// every ELF file newly mapped, closes those no longer mapped, and returns
+// both. The load bias of a file is the start of its mapping at file offset
+// 0 minus the page-aligned link-time address of that offset (the first
+// PT_LOAD segment). Files that are not ELF (locale archives, fonts) and
+// unlinked files are skipped. Errors opening some files are joined into
+// err; the other files are still synced.
+func (t *Table) Sync(maps []Mapping) (added, removed []*Image, err error) {
+	want := map[imageKey]bool{}
+	var order []imageKey
+	var errs []error
+	for _, m := range maps {
+		if m.Offset != 0 || !strings.HasPrefix(m.Path, "/") || strings.HasSuffix(m.Path, " (deleted)") {
+			continue
+		}
+		if t.notELF[m.Path] {
+			continue
+		}
+		base, err := t.linkBase(m.Path)
+		if err != nil {
+			var fe *elf.FormatError
+			if errors.As(err, &fe) {
+				if t.notELF == nil {
+					t.notELF = map[string]bool{}
+				}
+				t.notELF[m.Path] = true
+				continue
+			}
+			errs = append(errs, err)
+			continue
+		}
+		k := imageKey{m.Path, m.Start - base}
+		if !want[k] {
+			want[k] = true
+			order = append(order, k)
+		}
+	}
+	have := map[imageKey]*Image{}
+	kept := t.images[:0:0]
+	for _, im := range t.images {
+		k := imageKey{im.Path, im.Bias}
+		if want[k] && have[k] == nil {
+			have[k] = im
+			kept = append(kept, im)
+			continue
+		}
+		removed = append(removed, im)
+	}
+	t.images = nil
+	for _, im := range kept {
+		t.Add(im)
+	}
+	for _, k := range order {
+		if have[k] != nil {
+			continue
+		}
+		im, err := OpenImage(k.path, k.bias)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		have[k] = im
+		t.Add(im)
+		added = append(added, im)
+	}
+	for _, im := range removed {
+		im.Close()
+	}
+	return added, removed, errors.Join(errs...)
+}
+
+// linkBase returns the page-aligned link-time address that file offset 0
+// of path is loaded at, reading the program headers (of an already open
+// image when the table has one).
+func (t *Table) linkBase(path string) (uint64, error) {
+	var f *elf.File
+	for _, im := range t.images {
+		if im.Path == path {
+			f = im.elf
+			break
+		}
+	}
+	if f == nil {
+		var err error
+		if f, err = elf.Open(path); err != nil {
+			return 0, fmt.Errorf("open ELF %s: %w", path, err)
+		}
+		defer f.Close()
+	}
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_LOAD {
+			const pageMask = 4096 - 1
+			return (p.Vaddr - p.Off) &^ pageMask, nil
+		}
+	}
+	return 0, fmt.Errorf("%s has no loadable segment", path)
+}
