@@ -1,0 +1,3 @@
+module unwind_go
+
+go 1.26

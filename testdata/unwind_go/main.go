@@ -1,0 +1,27 @@
+// Command unwind_go gives the symbols unwinder a Go call chain on a
+// goroutine other than main's.
+package main
+
+import "fmt"
+
+var sink int
+
+func inner(n int) int {
+	sink = n * 3 // BP:go_inner
+	return sink
+}
+
+func middle(n int) int {
+	r := inner(n + 1) // BP:go_call_inner
+	return r + 1
+}
+
+func outer(n int, done chan<- int) {
+	done <- middle(n + 1) // BP:go_call_middle
+}
+
+func main() {
+	done := make(chan int)
+	go outer(1, done)
+	fmt.Println(<-done)
+}
