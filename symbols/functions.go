@@ -173,6 +173,11 @@ func (u *unit) newFunction(d *dwarf.Data, e *dwarf.Entry, files []string) *Funct
 		}
 	}
 	name, linkage, fileIdx, line := describeSubprogram(d, e)
+	if linkage == "" && u.isCPlusPlus() {
+		// gcc gives a C++ function with internal linkage no linkage
+		// name; its symbol has the mangled one (the full signature).
+		linkage = u.im.mangledSymbolAt(entry, name)
+	}
 	f.shortName, f.Mangled = name, linkage
 	f.Name = displayName(name, linkage)
 	if fileIdx > 0 || (fileIdx == 0 && line > 0) {
@@ -182,6 +187,26 @@ func (u *unit) newFunction(d *dwarf.Data, e *dwarf.Entry, files []string) *Funct
 	}
 	f.Line = int(line)
 	return f
+}
+
+// isCPlusPlus reports whether the unit's source language is C++.
+func (u *unit) isCPlusPlus() bool {
+	lang, _ := u.entry.Val(dwarf.AttrLanguage).(int64)
+	switch lang {
+	case 0x4, 0x19, 0x1a, 0x21: // DW_LANG_C_plus_plus, _03, _11, _14
+		return true
+	}
+	return false
+}
+
+// mangledSymbolAt returns the mangled name of the ELF symbol at the
+// run-time address entry if it demangles to a name ending in short.
+func (im *Image) mangledSymbolAt(entry uint64, short string) string {
+	if f := im.symbolAt(entry); f != nil && f.Entry == entry && f.Mangled != "" &&
+		strings.HasSuffix(demangle.Filter(f.Mangled, demangle.NoParams), short) {
+		return f.Mangled
+	}
+	return ""
 }
 
 // describeSubprogram reads the name, linkage name and declaration position
