@@ -1,0 +1,29 @@
+//go:build linux
+
+// Package linux implements tracer.Launcher and tracer.Process with ptrace(2)
+// on Linux x86-64, all-stop: whenever one thread stops for a reason the
+// caller must see, every other thread is stopped too before the call returns.
+//
+// Goroutines and who may call what:
+//
+//   - Each Process owns one goroutine, the monitor, locked to its OS thread
+//     for its whole life (runtime.LockOSThread, never unlocked, so the
+//     runtime discards the thread when the goroutine ends). The kernel
+//     accepts ptrace requests only from the thread that attached, and the
+//     thread that forks a debuggee becomes its tracer, so the monitor forks
+//     or attaches, and makes every ptrace request and every wait4. Functions
+//     and methods whose comment says "Monitor only." must run there.
+//   - Exported methods may be called from any goroutine, one at a time (the
+//     tracer.Process contract). They hand the monitor a closure over an
+//     unbuffered channel and wait for it to finish.
+//   - Interrupt is the exception: any goroutine may call it at any moment,
+//     including while another goroutine is blocked in Continue. It makes no
+//     ptrace request; it sends SIGSTOP with tgkill(2) and records that an
+//     interrupt is wanted, under a small mutex shared with the monitor.
+//   - Methods that only read /proc (Pid, Threads, ThreadName, Executable,
+//     Mappings) answer at any time from a snapshot or the file system.
+//
+// When the process exits, is killed or is detached, the monitor goroutine
+// ends and every later call returns tracer.ErrExited (or an error saying
+// the process was detached).
+package linux

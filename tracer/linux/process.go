@@ -1,0 +1,293 @@
+//go:build linux
+
+package linux
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+
+	"github.com/dapproc/dapproc/tracer"
+)
+
+// Process is a process traced with ptrace. It implements tracer.Process; the
+// package comment says which goroutine may call what.
+type Process struct {
+	pid      int
+	launched bool // we forked it (PTRACE_O_EXITKILL); false when attached
+	stdout   *os.File
+	stderr   *os.File
+
+	reqs  chan func() // closures for the monitor; unbuffered
+	reply chan struct{}
+	done  chan struct{} // closed when the monitor goroutine ends
+
+	callMu   sync.Mutex  // one exported call at a time reaches the monitor
+	resuming atomic.Bool // a Continue, ContinueThread or StepInstruction is running
+	end      atomic.Pointer[endState]
+
+	// Interrupt state, shared between Interrupt (any goroutine) and the
+	// monitor. running: a resume has threads running and intrTid is one of
+	// them. wanted: an interrupt was asked for and not yet answered.
+	imu      sync.Mutex
+	running  bool
+	wanted   bool
+	intrTid  int
+	snapshot []int  // live thread ids, ascending, as of the last stop
+	exe      string // running program image, as of the last stop
+
+	// Monitor only.
+	threads  map[int]*thread
+	active   int // threads in stateRunning or stateStopping
+	live     int // threads neither exiting nor exited
+	orphans  map[int]syscall.WaitStatus
+	bps      map[uint64]*breakpoint
+	queue    []int // tids with a pending event, in the order they stopped
+	created  []int
+	exited   []int
+	policy   signalPolicy
+	vforkOut bool // breakpoints are out of memory while a vfork child borrows it
+	ourPid   int
+}
+
+// endState is how the process ended for us.
+type endState struct {
+	status   tracer.WaitStatus
+	detached bool
+}
+
+func newProcess(launched bool) *Process {
+	return &Process{
+		launched: launched,
+		reqs:     make(chan func()),
+		reply:    make(chan struct{}),
+		done:     make(chan struct{}),
+		threads:  map[int]*thread{},
+		orphans:  map[int]syscall.WaitStatus{},
+		bps:      map[uint64]*breakpoint{},
+		policy:   defaultSignalPolicy(),
+		ourPid:   os.Getpid(),
+	}
+}
+
+// start runs the monitor goroutine: it locks itself to its OS thread, runs
+// begin (which forks or attaches, so this thread becomes the tracer), then
+// serves closures until the process is gone. The thread is never unlocked,
+// so the runtime destroys it when the goroutine returns.
+func (p *Process) start(begin func() error) error {
+	started := make(chan error)
+	go func() {
+		runtime.LockOSThread()
+		err := begin()
+		started <- err
+		if err != nil {
+			close(p.done)
+			return
+		}
+		for f := range p.reqs {
+			f()
+			gone := p.end.Load() != nil
+			if gone {
+				close(p.done)
+			}
+			p.reply <- struct{}{}
+			if gone {
+				return
+			}
+		}
+	}()
+	return <-started
+}
+
+// do runs f on the monitor and waits for it. It fails with ErrRunning while a
+// resume is in progress on another goroutine, and with ErrExited once the
+// process is gone.
+func (p *Process) do(f func()) error {
+	if p.resuming.Load() {
+		return tracer.ErrRunning
+	}
+	return p.call(f)
+}
+
+func (p *Process) call(f func()) error {
+	p.callMu.Lock()
+	defer p.callMu.Unlock()
+	if err := p.goneErr(); err != nil {
+		return err
+	}
+	select {
+	case p.reqs <- f:
+	case <-p.done:
+		return p.goneErr()
+	}
+	<-p.reply
+	return nil
+}
+
+// errDetached is returned by every call after Detach.
+var errDetached = errors.New("process was detached")
+
+func (p *Process) goneErr() error {
+	e := p.end.Load()
+	switch {
+	case e == nil:
+		return nil
+	case e.detached:
+		return fmt.Errorf("process %d: %w", p.pid, errDetached)
+	default:
+		return tracer.ErrExited{Pid: p.pid, Status: e.status}
+	}
+}
+
+// Pid returns the process id.
+func (p *Process) Pid() int { return p.pid }
+
+// Threads returns the live thread ids as of the last stop, ascending. It
+// answers at any time, also while the process runs.
+func (p *Process) Threads() []int {
+	p.imu.Lock()
+	defer p.imu.Unlock()
+	return slices.Clone(p.snapshot)
+}
+
+// ThreadName returns the thread's comm, or "" if the thread is gone.
+func (p *Process) ThreadName(tid int) string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(p.pid) + "/task/" + strconv.Itoa(tid) + "/comm")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(string(b), "\n")
+}
+
+// Executable returns the path of the running program image.
+func (p *Process) Executable() string {
+	p.imu.Lock()
+	defer p.imu.Unlock()
+	return p.exe
+}
+
+// Mappings returns the process's current memory map from /proc/PID/maps.
+func (p *Process) Mappings() ([]tracer.Mapping, error) {
+	if err := p.goneErr(); err != nil {
+		return nil, err
+	}
+	return readMaps(p.pid)
+}
+
+// Stdout returns the read end of the debuggee's stdout pipe, or nil when the
+// output is inherited or the process was attached. The caller reads it to
+// EOF and closes it.
+func (p *Process) Stdout() io.Reader {
+	if p.stdout == nil {
+		return nil
+	}
+	return p.stdout
+}
+
+// Stderr is Stdout for standard error.
+func (p *Process) Stderr() io.Reader {
+	if p.stderr == nil {
+		return nil
+	}
+	return p.stderr
+}
+
+// Interrupt asks the running process to stop: the blocked resume returns
+// StopInterrupt, or an event that happened first. It sends SIGSTOP to one
+// running thread with tgkill; it makes no ptrace request, so any goroutine
+// may call it at any time, as often as it likes. An Interrupt that arrives
+// while no resume is running makes the next resume stop right after it
+// starts, so a pause racing the start of a Continue is never lost.
+func (p *Process) Interrupt() error {
+	if err := p.goneErr(); err != nil {
+		return err
+	}
+	p.imu.Lock()
+	defer p.imu.Unlock()
+	p.wanted = true
+	if !p.running {
+		return nil
+	}
+	return p.sendStop(p.intrTid)
+}
+
+// sendStop sends SIGSTOP to thread tid. Callers hold imu or are the monitor.
+func (p *Process) sendStop(tid int) error {
+	if err := syscall.Tgkill(p.pid, tid, syscall.SIGSTOP); err != nil && err != syscall.ESRCH {
+		return fmt.Errorf("tgkill(%d, %d, SIGSTOP): %w", p.pid, tid, err)
+	}
+	return nil
+}
+
+// liveTids lists the live threads, ascending. Monitor only.
+func (p *Process) liveTids() []int {
+	tids := make([]int, 0, len(p.threads))
+	for tid, t := range p.threads {
+		if t.state.live() {
+			tids = append(tids, tid)
+		}
+	}
+	slices.Sort(tids)
+	return tids
+}
+
+// publish refreshes the snapshot that Threads answers from. Monitor only.
+func (p *Process) publish() {
+	tids := p.liveTids()
+	p.imu.Lock()
+	p.snapshot = tids
+	p.imu.Unlock()
+}
+
+// setExe records the running program image from /proc/PID/exe.
+func (p *Process) setExe() {
+	exe, err := os.Readlink("/proc/" + strconv.Itoa(p.pid) + "/exe")
+	if err != nil {
+		return
+	}
+	p.imu.Lock()
+	p.exe = exe
+	p.imu.Unlock()
+}
+
+// thread returns the stopped thread tid, or an ErrNoThread. Monitor only.
+func (p *Process) thread(tid int) (*thread, error) {
+	t := p.threads[tid]
+	if t == nil || !t.state.live() {
+		return nil, tracer.ErrNoThread{Pid: p.pid, Tid: tid}
+	}
+	return t, nil
+}
+
+// anyStopped returns a stopped thread to direct process-wide ptrace
+// requests (memory) at. Monitor only.
+func (p *Process) anyStopped() (*thread, error) {
+	if t := p.threads[p.pid]; t != nil && t.state == stateStopped {
+		return t, nil
+	}
+	for _, t := range p.threads {
+		if t.state == stateStopped {
+			return t, nil
+		}
+	}
+	return nil, fmt.Errorf("process %d has no stopped thread", p.pid)
+}
+
+// finish marks the process gone; the monitor ends after the current call.
+// Monitor only.
+func (p *Process) finish(e endState) {
+	for _, t := range p.threads {
+		p.setState(t, stateExited)
+	}
+	p.threads = map[int]*thread{}
+	p.publish()
+	p.end.Store(&e)
+}
