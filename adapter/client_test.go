@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,6 +22,7 @@ type client struct {
 	seq     int
 	served  chan error
 	lastSeq int
+	out     output
 }
 
 const readTimeout = 20 * time.Second
@@ -135,4 +137,58 @@ func (c *client) closeAndWait() error {
 	case <-time.After(readTimeout):
 		return errors.New("Serve did not return")
 	}
+}
+
+// output collects the output events read so far, by category.
+type output struct{ stdout, stderr, console strings.Builder }
+
+// nextNonOutput reads the next message that is not an output event, adding
+// output events to c.out on the way.
+func (c *client) nextNonOutput() dap.Message {
+	c.t.Helper()
+	for {
+		m := c.next()
+		o, ok := m.(*dap.OutputEvent)
+		if !ok {
+			return m
+		}
+		switch o.Body.Category {
+		case "stdout":
+			c.out.stdout.WriteString(o.Body.Output)
+		case "stderr":
+			c.out.stderr.WriteString(o.Body.Output)
+		default:
+			c.out.console.WriteString(o.Body.Output)
+		}
+	}
+}
+
+// want reads the next message other than output and fails unless it has type T.
+func want[T dap.Message](c *client) T {
+	c.t.Helper()
+	m := c.nextNonOutput()
+	v, ok := m.(T)
+	if !ok {
+		var zero T
+		c.t.Fatalf("got %T %+v, want %T", m, m, zero)
+	}
+	return v
+}
+
+// wantResponse is expectResponse that lets output events pass.
+func wantResponse[T dap.ResponseMessage](c *client, seq int) T {
+	c.t.Helper()
+	m := c.nextNonOutput()
+	if e, ok := m.(*dap.ErrorResponse); ok {
+		c.t.Fatalf("request %d (%s) failed: %s: %s", seq, e.Command, e.Message, e.Body.Error.Format)
+	}
+	v, ok := m.(T)
+	if !ok {
+		var zero T
+		c.t.Fatalf("got %T %+v, want %T", m, m, zero)
+	}
+	if r := v.GetResponse(); r.RequestSeq != seq || !r.Success {
+		c.t.Fatalf("response %+v, want success for request %d", r, seq)
+	}
+	return v
 }

@@ -94,11 +94,11 @@ func (s *Session) stepOperation(kind StepKind, tid int, instruction bool) (opera
 // to its return as if it were one instruction.
 func (s *Session) stepOverInstruction(tid int, regs *tracer.Regs) (operation, error) {
 	pc := regs.PC()
-	length, isCall, err := s.decodeAt(pc)
-	if err != nil || !isCall {
+	inst, err := s.decodeAt(pc)
+	if err != nil || !inst.IsCall() {
 		return &stepInstructionOp{tid: tid}, nil
 	}
-	ret := pc + uint64(length)
+	ret := pc + uint64(inst.Len)
 	if err := s.bps.acquireInternal(s, ret); err != nil {
 		return nil, err
 	}

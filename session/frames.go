@@ -1,9 +1,14 @@
 package session
 
 import (
+	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/google/go-dap"
+
+	"github.com/dapproc/dapproc/arch"
+	"github.com/dapproc/dapproc/symbols"
 )
 
 // frameRef is what a frameId stands for at the current stop.
@@ -16,11 +21,12 @@ type frameRef struct {
 // across stops, so an id from an earlier stop is recognised as stale
 // instead of naming some other frame.
 type frameTable struct {
-	next int
-	refs map[int]frameRef
+	next   int
+	refs   map[int]frameRef
+	stacks map[int][]symbols.Frame // per thread, unwound at this stop
 }
 
-func (t *frameTable) reset() { t.refs = nil }
+func (t *frameTable) reset() { t.refs, t.stacks = nil, nil }
 
 func (t *frameTable) add(ref frameRef) int {
 	if t.refs == nil {
@@ -35,6 +41,35 @@ func (t *frameTable) add(ref frameRef) int {
 	return id
 }
 
+// maxFrames bounds an unwind (deep or runaway recursion).
+const maxFrames = 1024
+
+// stack returns thread tid's call frames at this stop, unwinding once.
+func (s *Session) stack(tid int) ([]symbols.Frame, error) {
+	if frames, ok := s.frames.stacks[tid]; ok {
+		return frames, nil
+	}
+	regs, err := s.proc.Regs(tid)
+	if err != nil {
+		return nil, fmt.Errorf("registers of thread %d: %w", tid, err)
+	}
+	frames, err := s.table.Unwind(arch.DwarfRegisters(&regs), s.proc, maxFrames)
+	if len(frames) == 0 {
+		if err == nil {
+			err = errors.New("no frames")
+		}
+		return nil, fmt.Errorf("unwinding thread %d: %w", tid, err)
+	}
+	if err != nil {
+		s.log.Debug("unwind stopped early", "tid", tid, "frames", len(frames), "err", err)
+	}
+	if s.frames.stacks == nil {
+		s.frames.stacks = map[int][]symbols.Frame{}
+	}
+	s.frames.stacks[tid] = frames
+	return frames, nil
+}
+
 // StackTrace answers `stackTrace` for thread tid: levels frames from
 // startFrame (levels 0 means all), and the total count.
 func (s *Session) StackTrace(tid, startFrame, levels int) ([]dap.StackFrame, int, error) {
@@ -44,29 +79,44 @@ func (s *Session) StackTrace(tid, startFrame, levels int) ([]dap.StackFrame, int
 	if err := s.checkThread(tid); err != nil {
 		return nil, 0, err
 	}
-	regs, err := s.proc.Regs(tid)
+	frames, err := s.stack(tid)
 	if err != nil {
-		return nil, 0, fmt.Errorf("registers of thread %d: %w", tid, err)
+		return nil, 0, err
 	}
-	// TODO(symbols): unwind with Table.Unwind once symbols/unwind.go lands.
-	pcs := []uint64{regs.PC()}
-	total := len(pcs)
-	if startFrame > total {
-		startFrame = total
-	}
+	total := len(frames)
+	startFrame = min(startFrame, total)
 	end := total
-	if levels > 0 && startFrame+levels < end {
-		end = startFrame + levels
+	if levels > 0 {
+		end = min(startFrame+levels, total)
 	}
 	out := make([]dap.StackFrame, 0, end-startFrame)
 	for i := startFrame; i < end; i++ {
-		pc := pcs[i]
-		out = append(out, dap.StackFrame{
-			Id:                          s.frames.add(frameRef{tid: tid, index: i}),
-			Name:                        fmt.Sprintf("%#x", pc),
-			InstructionPointerReference: fmt.Sprintf("%#x", pc),
-			PresentationHint:            "subtle",
-		})
+		out = append(out, dapFrame(&frames[i], s.frames.add(frameRef{tid: tid, index: i})))
 	}
 	return out, total, nil
+}
+
+// dapFrame describes one frame: the function's name (or the address and
+// the image), the source position, and the PC for the disassembly view.
+func dapFrame(f *symbols.Frame, id int) dap.StackFrame {
+	out := dap.StackFrame{Id: id, InstructionPointerReference: fmt.Sprintf("%#x", f.PC)}
+	switch {
+	case f.Function != nil:
+		out.Name = f.Function.Name
+	case f.Image != nil:
+		out.Name = fmt.Sprintf("%#x in %s", f.PC, filepath.Base(f.Image.Path))
+	default:
+		out.Name = fmt.Sprintf("%#x", f.PC)
+	}
+	if f.HasLocation {
+		out.Source = &dap.Source{Name: filepath.Base(f.Location.File), Path: f.Location.File}
+		out.Line = f.Location.Line
+		out.Column = max(f.Location.Column, 1)
+	} else {
+		out.PresentationHint = "subtle"
+	}
+	if f.Image != nil {
+		out.ModuleId = f.Image.Path
+	}
+	return out
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/google/go-dap"
 
+	"github.com/dapproc/dapproc/symbols"
 	"github.com/dapproc/dapproc/tracer"
 )
 
@@ -84,6 +85,7 @@ type Session struct {
 	pid            int
 	terminatedSent bool
 
+	table      *symbols.Table
 	rendezvous uint64 // address of the dynamic linker's r_brk breakpoint, 0 if none
 
 	bps     breakpoints

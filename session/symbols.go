@@ -1,47 +1,96 @@
 package session
 
 import (
-	"errors"
 	"fmt"
+	"path/filepath"
 
-	"github.com/google/go-dap"
-	"golang.org/x/arch/x86/x86asm"
+	"github.com/dapproc/dapproc/arch"
+	"github.com/dapproc/dapproc/symbols"
 )
 
+// rendezvousFunction is the dynamic linker's r_brk: the empty function it
+// calls after each change of the list of loaded objects (at start-up and
+// at each dlopen/dlclose), so that a debugger with a breakpoint there can
+// look at the new list.
+const rendezvousFunction = "_dl_debug_state"
+
 // loadSymbols (re)builds the symbol table from the process's mappings, at
-// entry and after exec, and binds the breakpoints that wait for code.
+// entry and after exec, sets the rendezvous breakpoint, and binds the
+// breakpoints that wait for code. Must be called with the process stopped.
 func (s *Session) loadSymbols() {
+	if s.table != nil {
+		for _, im := range s.table.Images() {
+			im.Close()
+		}
+	}
+	s.table = symbols.NewTable()
 	s.bps.forgetPhysical()
-	// TODO(symbols): Table.Sync(mappings) and the rendezvous breakpoint once
-	// symbols/table.go and symbols/rendezvous.go land.
+	s.rendezvous = 0
+	s.syncTable()
+	// TODO(symbols): take r_brk from symbols/rendezvous.go (DT_DEBUG's
+	// r_debug) when it lands; the dynamic linker's symbol is the same
+	// address on glibc.
+	if fns, _, err := s.table.FunctionAddresses(rendezvousFunction); err == nil {
+		for _, f := range fns {
+			if f.Image != nil && f.Image.Path != s.proc.Executable() {
+				if err := s.bps.acquireInternal(s, f.Entry); err != nil {
+					s.log.Warn("rendezvous breakpoint", "addr", fmt.Sprintf("%#x", f.Entry), "err", err)
+					break
+				}
+				s.rendezvous = f.Entry
+				break
+			}
+		}
+	}
 	s.bindPending(s.queueAfterResponse)
+}
+
+// syncTable opens the images newly mapped and closes those gone.
+func (s *Session) syncTable() {
+	maps, err := s.proc.Mappings()
+	if err != nil {
+		s.log.Warn("memory map", "pid", s.pid, "err", err)
+		return
+	}
+	conv := make([]symbols.Mapping, len(maps))
+	for i, m := range maps {
+		conv[i] = symbols.Mapping{Start: m.Start, End: m.End, Offset: m.Offset, Perms: m.Perms, Path: m.Path}
+	}
+	added, removed, err := s.table.Sync(conv)
+	if err != nil {
+		s.log.Info("symbols of some mapped files", "pid", s.pid, "err", err)
+	}
+	for _, im := range added {
+		s.log.Debug("image loaded", "path", im.Path, "bias", fmt.Sprintf("%#x", im.Bias))
+	}
+	for _, im := range removed {
+		s.log.Debug("image unloaded", "path", im.Path)
+	}
 }
 
 // librariesChanged re-syncs the symbol table after the dynamic linker
 // loaded or unloaded libraries, and binds pending breakpoints.
 func (s *Session) librariesChanged() {
+	s.syncTable()
 	s.bindPending(s.send)
 }
 
 // lineAddresses returns the addresses of a source line in the loaded
 // images, and the line that actually has code.
 func (s *Session) lineAddresses(path string, line int) ([]uint64, int, error) {
-	return nil, 0, errors.New("no code found at this line in the loaded images")
+	addrs, actual, err := s.table.LineAddresses(path, line)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s:%d: %w", filepath.Base(path), line, err)
+	}
+	return addrs, actual, nil
 }
 
 // decodeAt decodes the instruction at pc.
-// TODO(arch): use arch's decoder once arch/decode.go is committed.
-func (s *Session) decodeAt(pc uint64) (length int, isCall bool, err error) {
-	buf := make([]byte, 15)
-	n, err := s.proc.ReadMemory(pc, buf)
+func (s *Session) decodeAt(pc uint64) (arch.Inst, error) {
+	var buf [arch.MaxInstLen]byte
+	n, err := s.proc.ReadMemory(pc, buf[:])
 	if n == 0 {
-		return 0, false, fmt.Errorf("read instruction at %#x: %w", pc, err)
+		return arch.Inst{}, fmt.Errorf("read instruction at %#x: %w", pc, err)
 	}
-	inst, err := x86asm.Decode(buf[:n], 64)
-	if err != nil {
-		return 0, false, fmt.Errorf("decode instruction at %#x: %w", pc, err)
-	}
-	return inst.Len, inst.Op == x86asm.CALL || inst.Op == x86asm.LCALL, nil
+	return arch.Decode(buf[:n], pc)
 }
-
-var _ = dap.Source{}
