@@ -4,6 +4,7 @@ import (
 	"debug/dwarf"
 	"debug/elf"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -35,7 +36,9 @@ type Function struct {
 	// or 0 for a function known only from the symbol table.
 	DIE dwarf.Offset
 
-	shortName string // DW_AT_name, unqualified
+	shortName string   // DW_AT_name, unqualified; the symbol name
+	aliases   []string // other symbols at the same address
+	global    bool     // from a global symbol
 	unit      *unit
 	bodySet   bool
 	body      uint64
@@ -421,7 +424,8 @@ func (im *Image) symbolAt(pc uint64) *Function {
 func (im *Image) symbolsNamed(name string) []*Function {
 	var out []*Function
 	for _, f := range im.symbols() {
-		if f.Name == name || f.Mangled == name || (f.Mangled != "" && demangle.Filter(f.Mangled, demangle.NoParams) == name) {
+		if f.Name == name || f.Mangled == name || slices.Contains(f.aliases, name) ||
+			(f.Mangled != "" && demangle.Filter(f.Mangled, demangle.NoParams) == name) {
 			out = append(out, f)
 		}
 	}
@@ -444,20 +448,31 @@ func (im *Image) symbols() []*Function {
 				continue
 			}
 			a := s.Value + im.Bias
-			if old := byAddr[a]; old != nil {
-				// Prefer a global name over a local alias, and a sized one.
-				if old.End > old.Entry || elf.ST_BIND(s.Info) != elf.STB_GLOBAL {
-					continue
-				}
-			}
 			name := stripVersion(s.Name)
-			f := &Function{Entry: a, End: a + s.Size, Image: im}
+			global := elf.ST_BIND(s.Info) != elf.STB_LOCAL
+			f := byAddr[a]
+			if f == nil {
+				f = &Function{Entry: a, End: a + s.Size, Image: im}
+				byAddr[a] = f
+			} else if slices.Contains(f.aliases, name) {
+				continue
+			} else if !global || f.global {
+				// Aliases (__GI_x, __libc_x) answer to their names,
+				// but the first global name is the one shown.
+				f.aliases = append(f.aliases, name)
+				f.End = max(f.End, a+s.Size)
+				continue
+			} else {
+				f.aliases = append(f.aliases, f.shortName)
+				f.End = max(f.End, a+s.Size)
+			}
+			f.global = global
 			f.Name = displayName(name, name)
+			f.Mangled = ""
 			if f.Name != name {
 				f.Mangled = name
 			}
 			f.shortName = name
-			byAddr[a] = f
 		}
 	}
 	if s, err := im.elf.Symbols(); err == nil {

@@ -61,6 +61,15 @@ func (p *stoppedProcess) waitStop(t *testing.T) {
 	}
 }
 
+// resume continues the stopped process up to its next self-stop.
+func (p *stoppedProcess) resume(t *testing.T) {
+	t.Helper()
+	if err := syscall.Kill(p.pid, syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	p.waitStop(t)
+}
+
 // expect reads the next output line and checks its prefix.
 func (p *stoppedProcess) expect(t *testing.T, prefix string) string {
 	t.Helper()
