@@ -199,3 +199,30 @@ func procGone(pid int) bool {
 	_, err := os.Stat("/proc/" + strconv.Itoa(pid))
 	return errors.Is(err, os.ErrNotExist)
 }
+
+// fixtureMarker is the line of testdata/src carrying BP:marker.
+func fixtureMarker(t testing.TB, src, marker string) int {
+	t.Helper()
+	return fixture.Line(t, src, marker)
+}
+
+// symbol is the run-time address of a symbol of the binary in p.
+func (b *binary) symbol(t testing.TB, p *Process, name string) uint64 {
+	t.Helper()
+	f, err := elf.Open(b.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	syms, err := f.Symbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range syms {
+		if s.Name == name {
+			return s.Value + b.bias(t, p)
+		}
+	}
+	t.Fatalf("%s: no symbol %s", b.path, name)
+	return 0
+}

@@ -1,0 +1,3 @@
+module tracergoroutines
+
+go 1.21
