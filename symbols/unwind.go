@@ -44,7 +44,9 @@ type Frame struct {
 	// Image is the image whose code holds the frame, or nil.
 	Image *Image
 
-	lookup uint64 // the address the frame's symbols are looked up at
+	lookup      uint64    // the address the frame's symbols are looked up at
+	physical    *Function // the function of the physical frame, holding the DWARF scopes
+	inlineDepth int       // 0 for the innermost inlined call at the PC; len(InlineStack) for the physical frame
 }
 
 // LookupPC returns the address at which the frame's function, line, and

@@ -1,0 +1,422 @@
+package symbols
+
+import (
+	"bytes"
+	"debug/dwarf"
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/go-delve/delve/pkg/dwarf/godwarf"
+	"github.com/go-delve/delve/pkg/dwarf/loclist"
+	"github.com/go-delve/delve/pkg/dwarf/op"
+	"github.com/go-delve/delve/pkg/dwarf/reader"
+)
+
+// Reasons a variable has no value.
+const (
+	whyOptimizedOut = "optimized out"
+	whyEntryValue   = "entry value not available" // DW_OP_entry_value: the value the caller passed, which nothing kept
+)
+
+// FrameVariables returns the parameters and the locals visible at the
+// frame's PC, in declaration order: those of the frame's lexical blocks
+// that contain the PC, inner blocks last. A local hidden by one of the same
+// name in an inner block is kept and marked Shadowed. Values are read
+// through mem with the frame's recovered registers; a variable whose
+// location is not known at the PC says so in Unavailable.
+func (t *Table) FrameVariables(f *Frame, mem MemoryReader) (params, locals []*Variable, err error) {
+	fn := f.physical
+	if fn == nil || !fn.HasDWARF() || f.Image == nil {
+		return nil, nil, nil // no debug info: nothing to list, and nothing wrong
+	}
+	im := f.Image
+	scope, err := im.scopeTree(fn.DIE)
+	if err != nil {
+		return nil, nil, err
+	}
+	pc := f.lookup
+	if f.inlineDepth > 0 || f.Inlined {
+		stack := reader.InlineStack(scope, pc)
+		if f.inlineDepth < len(stack) {
+			scope = stack[f.inlineDepth]
+		}
+	}
+	ctx, err := t.newEvalContext(im, scope.Offset, fn, f, mem)
+	if err != nil {
+		return nil, nil, err
+	}
+	vars := reader.Variables(scope, pc, 0, reader.VariablesOnlyVisible|reader.VariablesSkipInlinedSubroutines|reader.VariablesNoDeclLineCheck)
+	depthOf := map[string]int{}
+	for _, rv := range vars {
+		if name, _ := rv.Val(dwarf.AttrName).(string); rv.Depth > depthOf[name] {
+			depthOf[name] = rv.Depth
+		}
+	}
+	for _, rv := range vars {
+		v := ctx.variable(rv.Tree)
+		if v == nil {
+			continue
+		}
+		if rv.Tag == dwarf.TagFormalParameter {
+			params = append(params, v)
+			continue
+		}
+		v.Shadowed = rv.Depth < depthOf[v.Name]
+		locals = append(locals, v)
+	}
+	return params, locals, nil
+}
+
+// Globals returns the variables defined at file scope in the image's
+// compile units, external and static, in DWARF order.
+func (t *Table) Globals(im *Image, mem MemoryReader) ([]*Variable, error) {
+	d, err := im.DWARF()
+	if err != nil {
+		return nil, err
+	}
+	var out []*Variable
+	r := d.Reader()
+	specs := d.Reader()
+	for {
+		e, err := r.Next()
+		if err != nil {
+			return out, fmt.Errorf("global variables of %s: %w", im.Path, err)
+		}
+		if e == nil {
+			return out, nil
+		}
+		if e.Tag != dwarf.TagCompileUnit {
+			r.SkipChildren()
+			continue
+		}
+		ctx := &evalContext{tab: t, im: im, mem: mem, cu: im.compileUnit(d, e)}
+		for {
+			kid, err := r.Next()
+			if err != nil {
+				return out, fmt.Errorf("global variables of %s: %w", im.Path, err)
+			}
+			if kid == nil || kid.Tag == 0 {
+				break
+			}
+			if kid.Children {
+				r.SkipChildren()
+			}
+			if kid.Tag != dwarf.TagVariable || kid.Val(dwarf.AttrLocation) == nil {
+				continue // a declaration, a function, a type
+			}
+			entry, _ := godwarf.LoadAbstractOriginAndSpecification(kid, specs)
+			tree := &godwarf.Tree{Entry: entry, Tag: kid.Tag, Offset: kid.Offset}
+			if v := ctx.variable(tree); v != nil {
+				out = append(out, v)
+			}
+		}
+	}
+}
+
+// scopeTree returns the DIE tree of a function (its blocks, parameters,
+// locals and inlined calls), run-time ranges, loaded once.
+func (im *Image) scopeTree(off dwarf.Offset) (*godwarf.Tree, error) {
+	if tr, ok := im.s2.trees[off]; ok {
+		return tr, nil
+	}
+	d, err := im.DWARF()
+	if err != nil {
+		return nil, err
+	}
+	tr, err := godwarf.LoadTree(off, d, im.Bias)
+	if err != nil {
+		return nil, fmt.Errorf("DWARF scopes of the function at %#x in %s: %w", off, im.Path, err)
+	}
+	if im.s2.trees == nil {
+		im.s2.trees = map[dwarf.Offset]*godwarf.Tree{}
+	}
+	im.s2.trees[off] = tr
+	return tr, nil
+}
+
+// evalContext is what evaluating locations in one frame (or at file scope)
+// needs.
+type evalContext struct {
+	tab  *Table
+	im   *Image
+	mem  MemoryReader
+	regs *op.DwarfRegisters // nil at file scope
+	pc   uint64
+	cu   *compileUnitInfo
+}
+
+func (t *Table) newEvalContext(im *Image, scopeOff dwarf.Offset, fn *Function, f *Frame, mem MemoryReader) (*evalContext, error) {
+	d, err := im.DWARF()
+	if err != nil {
+		return nil, err
+	}
+	r := d.Reader()
+	cuEntry, err := r.SeekPC(f.lookup - im.Bias)
+	if err != nil {
+		return nil, fmt.Errorf("compile unit of %#x in %s: %w", f.lookup, im.Path, err)
+	}
+	regs := *f.Regs
+	regs.StaticBase = im.Bias
+	regs.CFA = int64(f.CFA)
+	ctx := &evalContext{tab: t, im: im, mem: mem, regs: &regs, pc: f.lookup, cu: im.compileUnit(d, cuEntry)}
+	// The frame base (DW_AT_frame_base of the subprogram, usually
+	// DW_OP_call_frame_cfa) anchors DW_OP_fbreg.
+	r.Seek(fn.DIE)
+	sub, err := r.Next()
+	if err == nil && sub != nil {
+		if fb := sub.AttrField(dwarf.AttrFrameBase); fb != nil {
+			if expr, why := ctx.expression(fb); why == "" {
+				v, pieces, err := op.ExecuteStackProgram(regs, expr, 8, memFunc(mem))
+				if err == nil && len(pieces) == 0 {
+					regs.FrameBase = v
+				} else if err == nil && len(pieces) == 1 && pieces[0].Kind == op.RegPiece {
+					regs.FrameBase = int64(regs.Uint64Val(pieces[0].Val))
+				}
+			}
+		}
+	}
+	return ctx, nil
+}
+
+// variable evaluates one variable or parameter DIE; nil for DIEs that are
+// not values a user can look at (artificial ones, such as C++'s this, are
+// kept).
+func (c *evalContext) variable(n *godwarf.Tree) *Variable {
+	name, _ := n.Val(dwarf.AttrName).(string)
+	if name == "" {
+		return nil
+	}
+	typOff, ok := n.Val(dwarf.AttrType).(dwarf.Offset)
+	if !ok {
+		return nil
+	}
+	typ, err := c.im.typeAt(typOff)
+	if err != nil {
+		return &Variable{Name: name, Unavailable: err.Error()}
+	}
+	if cv := n.Val(dwarf.AttrConstValue); cv != nil {
+		return c.tab.newVariable(c.im, name, typ, 0, constBytes(cv, typ.Size()), c.mem)
+	}
+	field := n.AttrField(dwarf.AttrLocation)
+	if field == nil {
+		return unavailable(name, typ, whyOptimizedOut)
+	}
+	expr, why := c.expression(field)
+	if why != "" {
+		return unavailable(name, typ, why)
+	}
+	if len(expr) == 0 {
+		return unavailable(name, typ, whyOptimizedOut)
+	}
+	if c.regs == nil {
+		regs := op.NewDwarfRegisters(c.im.Bias, nil, binary.LittleEndian, regPC, regSP, regBP, 0)
+		c.regs = regs
+	}
+	addr, pieces, err := op.ExecuteStackProgram(*c.regs, expr, 8, memFunc(c.mem))
+	if err != nil {
+		if usesEntryValue(expr) {
+			return unavailable(name, typ, whyEntryValue)
+		}
+		return unavailable(name, typ, fmt.Sprintf("location: %v", err))
+	}
+	if len(pieces) == 0 {
+		return c.tab.newVariable(c.im, name, typ, uint64(addr), nil, c.mem)
+	}
+	if len(pieces) == 1 && pieces[0].Kind == op.AddrPiece {
+		return c.tab.newVariable(c.im, name, typ, pieces[0].Val, nil, c.mem)
+	}
+	data, why := c.assemble(pieces, typ.Size())
+	if why != "" {
+		return unavailable(name, typ, why)
+	}
+	return c.tab.newVariable(c.im, name, typ, 0, data, c.mem)
+}
+
+// assemble joins the pieces of a value that lives in registers, in
+// memory, and in computed constants.
+func (c *evalContext) assemble(pieces []op.Piece, size int64) ([]byte, string) {
+	var buf bytes.Buffer
+	for _, p := range pieces {
+		n := p.Size
+		if n == 0 {
+			n = int(size) // a single piece without DW_OP_piece is the whole value
+		}
+		var b []byte
+		switch p.Kind {
+		case op.RegPiece:
+			r := c.regs.Reg(p.Val)
+			if r == nil {
+				return nil, fmt.Sprintf("register %d is not known in this frame", p.Val)
+			}
+			var word [8]byte
+			binary.LittleEndian.PutUint64(word[:], r.Uint64Val)
+			b = word[:]
+			if len(r.Bytes) > 8 {
+				b = r.Bytes
+			}
+		case op.AddrPiece:
+			b = make([]byte, n)
+			if _, err := c.mem.ReadMemory(p.Val, b); err != nil {
+				return nil, fmt.Sprintf("cannot read memory at %#x", p.Val)
+			}
+		case op.ImmPiece:
+			if p.Bytes != nil {
+				b = p.Bytes
+			} else {
+				var word [8]byte
+				binary.LittleEndian.PutUint64(word[:], p.Val)
+				b = word[:]
+			}
+		}
+		if len(b) < n {
+			b = append(b, make([]byte, n-len(b))...)
+		}
+		buf.Write(b[:n])
+	}
+	if int64(buf.Len()) < size {
+		return nil, whyOptimizedOut // pieces missing from the value
+	}
+	return buf.Bytes(), ""
+}
+
+// expression returns a location attribute's DWARF expression at the
+// context's PC: the exprloc itself, or the location-list entry covering the
+// PC. why says why there is none.
+func (c *evalContext) expression(f *dwarf.Field) (expr []byte, why string) {
+	switch f.Class {
+	case dwarf.ClassExprLoc, dwarf.ClassBlock:
+		b, _ := f.Val.([]byte)
+		return b, ""
+	case dwarf.ClassLocListPtr, dwarf.ClassLocList:
+		off, ok := f.Val.(int64)
+		if !ok {
+			return nil, "unsupported location form"
+		}
+		if c.regs == nil {
+			return nil, "location list outside a frame"
+		}
+		e, err := c.im.locationLists().find(c.cu, int(off), c.pc-c.im.Bias)
+		if err != nil {
+			return nil, fmt.Sprintf("location list: %v", err)
+		}
+		if e == nil {
+			return nil, whyOptimizedOut // not live at this PC
+		}
+		return e.Instr, ""
+	}
+	return nil, fmt.Sprintf("unsupported location class %v", f.Class)
+}
+
+// usesEntryValue reports whether an expression refers to the value a
+// register had on entry to the function (DW_OP_entry_value, or the GNU
+// extension that preceded it), which a debugger cannot recover.
+func usesEntryValue(expr []byte) bool {
+	return bytes.IndexByte(expr, 0xa3) >= 0 || bytes.IndexByte(expr, 0xf3) >= 0
+}
+
+// constBytes lays out a DW_AT_const_value as the type's bytes.
+func constBytes(v any, size int64) []byte {
+	switch v := v.(type) {
+	case []byte:
+		return v
+	case int64:
+		b := make([]byte, max(size, 8))
+		binary.LittleEndian.PutUint64(b, uint64(v))
+		return b[:max(size, 1)]
+	}
+	return nil
+}
+
+// compileUnitInfo is what location lists need from a compile unit.
+type compileUnitInfo struct {
+	version  int
+	lowPC    uint64 // link-time base address of the unit's location lists
+	addrBase uint64 // DW_AT_addr_base: this unit's slice of .debug_addr
+}
+
+func (im *Image) compileUnit(d *dwarf.Data, cu *dwarf.Entry) *compileUnitInfo {
+	if info, ok := im.s2.cus[cu.Offset]; ok {
+		return info
+	}
+	info := &compileUnitInfo{version: im.unitVersion(cu.Offset)}
+	if lo, ok := cu.Val(dwarf.AttrLowpc).(uint64); ok {
+		info.lowPC = lo
+	}
+	if ab, ok := cu.Val(dwarf.AttrAddrBase).(int64); ok {
+		info.addrBase = uint64(ab)
+	}
+	if im.s2.cus == nil {
+		im.s2.cus = map[dwarf.Offset]*compileUnitInfo{}
+	}
+	im.s2.cus[cu.Offset] = info
+	return info
+}
+
+// unitVersion reads the DWARF version from the header of the unit whose
+// first DIE is at off: 12 bytes before it in DWARF 5 (length, version,
+// unit type, address size, abbreviation offset), 11 in DWARF 2 to 4.
+func (im *Image) unitVersion(off dwarf.Offset) int {
+	sec := im.debugSection(".debug_info")
+	for _, hdr := range []int{12, 11} {
+		at := int(off) - hdr + 4
+		if at >= 0 && at+2 <= len(sec) {
+			v := int(binary.LittleEndian.Uint16(sec[at:]))
+			if (hdr == 12 && v == 5) || (hdr == 11 && v >= 2 && v <= 4) {
+				return v
+			}
+		}
+	}
+	return 4
+}
+
+// debugSection returns a DWARF section's (decompressed) bytes, or nil.
+func (im *Image) debugSection(name string) []byte {
+	data, err := godwarf.GetDebugSectionElf(im.elf, name[len(".debug_"):])
+	if err != nil {
+		return nil
+	}
+	return data
+}
+
+// locationLists holds the image's location-list readers.
+type locationLists struct {
+	v4   *loclist.Dwarf2Reader
+	v5   *loclist.Dwarf5Reader
+	addr *godwarf.DebugAddrSection
+}
+
+func (im *Image) locationLists() *locationLists {
+	if im.s2.locs == nil {
+		l := &locationLists{}
+		if b := im.debugSection(".debug_loc"); b != nil {
+			l.v4 = loclist.NewDwarf2Reader(b, 8)
+		}
+		l.v5 = loclist.NewDwarf5Reader(im.debugSection(".debug_loclists"))
+		if b := im.debugSection(".debug_addr"); b != nil {
+			l.addr = godwarf.ParseAddr(b)
+		}
+		im.s2.locs = l
+	}
+	return im.s2.locs
+}
+
+// find returns the entry of the location list at off that covers the
+// link-time pc, or nil. Everything is compared at link time: delve's
+// DWARF 5 reader adds the load bias to some entry kinds and not others.
+func (l *locationLists) find(cu *compileUnitInfo, off int, pc uint64) (*loclist.Entry, error) {
+	if cu.version >= 5 {
+		if l.v5.Empty() {
+			return nil, errors.New("no .debug_loclists section")
+		}
+		var da *godwarf.DebugAddr
+		if l.addr != nil {
+			da = l.addr.GetSubsection(cu.addrBase)
+		}
+		return l.v5.Find(off, 0, cu.lowPC, pc, da)
+	}
+	if l.v4 == nil || l.v4.Empty() {
+		return nil, errors.New("no .debug_loc section")
+	}
+	return l.v4.Find(off, 0, cu.lowPC, pc, nil)
+}
