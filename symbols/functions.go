@@ -202,6 +202,12 @@ func (u *unit) isCPlusPlus() bool {
 	return false
 }
 
+// isGo reports whether the unit's source language is Go.
+func (u *unit) isGo() bool {
+	lang, _ := u.entry.Val(dwarf.AttrLanguage).(int64)
+	return lang == 0x16 // DW_LANG_Go
+}
+
 // mangledSymbolAt returns the mangled name of the ELF symbol at the
 // run-time address entry if it demangles to a name ending in short.
 func (im *Image) mangledSymbolAt(entry uint64, short string) string {
@@ -268,10 +274,16 @@ func displayName(name, linkage string) string {
 
 // BodyEntry returns the run-time address where the function's body starts,
 // past the prologue that sets up its frame: where a breakpoint on the
-// function should go. It is the compiler's prologue_end marker when the
-// line table has one (clang, rustc, Go), otherwise the address of the
-// function's second line-table row, as gdb does for gcc. At -O2 gcc often
-// puts the first body row at the entry itself, and then the entry it is.
+// function should go.
+//
+//   - Go (even with -N -l) spills its register arguments after the
+//     prologue_end it marks, on the function's opening line: the body is
+//     the first statement on another line, as delve does it.
+//   - Otherwise the compiler's prologue_end marker when the line table has
+//     one (clang, rustc).
+//   - Otherwise (gcc) the function's second line-table row, as gdb does; at
+//     -O2 gcc often puts the first body row at the entry itself, and then
+//     the entry it is.
 func (f *Function) BodyEntry() uint64 {
 	if f.bodySet {
 		return f.body
@@ -289,26 +301,31 @@ func (f *Function) BodyEntry() uint64 {
 	lo, hi := f.Entry-bias, f.End-bias
 	i := sort.Search(len(lt.rows), func(i int) bool { return lt.rows[i].addr >= lo })
 	var rows []lineRow
-	for ; i < len(lt.rows) && lt.rows[i].addr < hi; i++ {
-		r := lt.rows[i]
-		if r.flags&rowEnd != 0 {
-			break
+	for ; i < len(lt.rows) && lt.rows[i].addr < hi && lt.rows[i].flags&rowEnd == 0; i++ {
+		rows = append(rows, lt.rows[i])
+	}
+	if len(rows) == 0 || rows[0].addr != lo {
+		return f.body
+	}
+	if f.unit.isGo() {
+		for _, r := range rows[1:] {
+			if r.flags&rowStmt != 0 && r.line != rows[0].line {
+				f.body = r.addr + bias
+				return f.body
+			}
 		}
+	}
+	for _, r := range rows {
 		if r.flags&rowPrologueEnd != 0 {
 			f.body = r.addr + bias
 			return f.body
 		}
-		rows = append(rows, r)
-	}
-	if len(rows) < 2 || rows[0].addr != lo {
-		return f.body
 	}
 	for _, r := range rows[1:] {
-		if r.flags&rowStmt == 0 {
-			continue
+		if r.flags&rowStmt != 0 {
+			f.body = r.addr + bias // the entry itself when the second row shares it
+			break
 		}
-		f.body = r.addr + bias // the entry itself when the second row shares it
-		break
 	}
 	return f.body
 }
