@@ -101,7 +101,11 @@ func attachError(pid int, err error) error {
 	case errors.Is(err, syscall.ESRCH):
 		return fmt.Errorf("attach %d: no such process", pid)
 	case errors.Is(err, syscall.EPERM):
-		if tracer, ok := tracerOf(pid); ok && tracer != 0 {
+		if tracer, ok := statusField(pid, "TracerPid:"); ok && tracer != 0 {
+			// TracerPid names the tracing thread; name its process.
+			if tgid, ok := statusField(tracer, "Tgid:"); ok {
+				tracer = tgid
+			}
 			return fmt.Errorf("attach %d: already traced by process %d (%s): detach that debugger first: %w",
 				pid, tracer, commOf(tracer), err)
 		}
@@ -117,8 +121,8 @@ func attachError(pid int, err error) error {
 	return fmt.Errorf("attach %d: %w", pid, err)
 }
 
-// tracerOf reads TracerPid from /proc/PID/status.
-func tracerOf(pid int) (int, bool) {
+// statusField reads a numeric field ("TracerPid:") from /proc/PID/status.
+func statusField(pid int, field string) (int, bool) {
 	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return 0, false
@@ -126,7 +130,7 @@ func tracerOf(pid int) (int, bool) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "TracerPid:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), field); ok {
 			n, err := strconv.Atoi(strings.TrimSpace(v))
 			return n, err == nil
 		}
