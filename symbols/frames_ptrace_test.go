@@ -242,24 +242,22 @@ func (p *tracee) dwarfRegs() *op.DwarfRegisters {
 }
 
 // table opens every ELF file mapped into the process with its load bias.
-// TODO(S2): use Table.Sync (S1) once it is committed.
 func (p *tracee) table() *Table {
 	p.t.Helper()
-	tab := NewTable()
-	for path, start := range p.fileMappings() {
-		f, err := elf.Open(path)
-		if err != nil {
-			continue // not an ELF file (a font, a locale archive)
-		}
-		bias := start - firstLoadPage(f)
-		f.Close()
-		im, err := OpenImage(path, bias)
-		if err != nil {
-			p.t.Fatal(err)
-		}
-		p.t.Cleanup(func() { im.Close() })
-		tab.Add(im)
+	maps, err := ReadMaps(p.pid)
+	if err != nil {
+		p.t.Fatal(err)
 	}
+	tab := NewTable()
+	added, _, err := tab.Sync(maps)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	p.t.Cleanup(func() {
+		for _, im := range added {
+			im.Close()
+		}
+	})
 	return tab
 }
 

@@ -66,11 +66,12 @@ func checkPrefix(t *testing.T, src string, frames []Frame, want []frameWant) {
 }
 
 // checkCFAs checks the CFA grows from each frame to the next (signal frames
-// may switch stacks, so the frame after one is exempt).
+// may switch stacks, so the frame after one is exempt; an inlined frame
+// shares the CFA of the physical frame after it).
 func checkCFAs(t *testing.T, frames []Frame) {
 	t.Helper()
 	for i := 1; i < len(frames); i++ {
-		if !frames[i-1].SignalFrame && !frames[i].Inlined && frames[i].CFA <= frames[i-1].CFA {
+		if !frames[i-1].SignalFrame && !frames[i-1].Inlined && frames[i].CFA <= frames[i-1].CFA {
 			t.Errorf("frame %d: CFA %#x does not grow past frame %d's %#x\n%s", i, frames[i].CFA, i-1, frames[i-1].CFA, describeFrames(frames))
 		}
 	}
