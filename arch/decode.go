@@ -77,6 +77,9 @@ type Inst struct {
 	// (for any instruction), zero when there is none.
 	MemAddr uint64
 	x86     x86asm.Inst
+	// text, when set, is the whole text of an instruction x86asm cannot
+	// decode (see decodeMissing); it reads the same in both syntaxes.
+	text string
 }
 
 // ErrBadInstruction is wrapped by Decode's error for bytes that are not a
@@ -88,11 +91,15 @@ var ErrBadInstruction = errors.New("not a valid x86-64 instruction")
 // the end of code, give an InstBad of length 1 together with an error
 // wrapping ErrBadInstruction, so a caller can show it and advance one byte.
 func Decode(code []byte, pc uint64) (Inst, error) {
+	if name, n := decodeMissing(code); n > 0 {
+		return Inst{PC: pc, Len: n, Bytes: code[:n], text: name}, nil
+	}
 	raw, err := x86asm.Decode(code, 64)
 	if err == nil && raw.Op == 0 {
-		// x86asm reports an instruction cut off by the end of code as
-		// Op 0 without an error.
-		err = errors.New("truncated instruction")
+		// x86asm reports prefixes with no instruction after them (an
+		// instruction cut off by the end of code, or one it does not know
+		// after a prefix) as Op 0 without an error.
+		err = errors.New("unrecognized or truncated instruction")
 	}
 	if err != nil || raw.Len == 0 {
 		bad := Inst{PC: pc, Len: 1, Kind: InstBad}
@@ -102,6 +109,7 @@ func Decode(code []byte, pc uint64) (Inst, error) {
 		bad.Bytes = code[:1]
 		return bad, fmt.Errorf("decoding % x at %#x: %v: %w", code[:min(len(code), MaxInstLen)], pc, err, ErrBadInstruction)
 	}
+	fixVEXRIPRelative(&raw)
 	inst := Inst{PC: pc, Len: raw.Len, Bytes: code[:raw.Len], x86: raw}
 	next := pc + uint64(raw.Len)
 	for _, arg := range raw.Args {
@@ -173,6 +181,9 @@ func (i Inst) GNU(sym SymbolLookup) string {
 	if i.Kind == InstBad {
 		return badText
 	}
+	if i.text != "" {
+		return i.text
+	}
 	text := x86asm.GNUSyntax(i.x86, i.PC, nil)
 	// x86asm imitates objdump before binutils 2.37, which wrote callq,
 	// retq, leaveq and jmpq in 64-bit mode; today's objdump and gdb write
@@ -181,7 +192,14 @@ func (i Inst) GNU(sym SymbolLookup) string {
 	if word, rest, _ := strings.Cut(text, " "); gnuNoSuffix[word] != "" {
 		text = strings.TrimSpace(gnuNoSuffix[word] + " " + rest)
 	}
-	switch {
+	if word, rest, _ := strings.Cut(text, " "); gnuImpliedSize[strings.TrimRight(word, "lq")] {
+		// BMI and TSX instructions: objdump writes no size suffix.
+		text = strings.TrimSpace(strings.TrimRight(word, "lq") + " " + rest)
+	}
+	switch op := i.x86.Opcode >> 24; {
+	case i.x86.Op == x86asm.MOV && (op >= 0xb8 && op <= 0xbf && i.x86.DataSize == 64 || op >= 0xa0 && op <= 0xa3):
+		// A 64-bit immediate or absolute address: AT&T's movabs.
+		text = "movabs" + strings.TrimPrefix(text, "mov")
 	case i.x86.Op == x86asm.CDQE:
 		text = "cltq"
 	case i.x86.Op == x86asm.MOVSXD && i.x86.DataSize == 64 && strings.HasPrefix(text, "movsxd "):
@@ -196,6 +214,9 @@ func (i Inst) GNU(sym SymbolLookup) string {
 func (i Inst) Intel(sym SymbolLookup) string {
 	if i.Kind == InstBad {
 		return badText
+	}
+	if i.text != "" {
+		return i.text
 	}
 	text := x86asm.IntelSyntax(i.x86, i.PC, nil)
 	// x86asm names condition codes as Intel's tables do (jnz, setnle,
@@ -214,6 +235,11 @@ func (i Inst) Intel(sym SymbolLookup) string {
 
 var intelConditionAlias = map[string]string{
 	"z": "e", "nz": "ne", "nbe": "a", "nb": "ae", "nle": "g", "nl": "ge",
+}
+
+var gnuImpliedSize = map[string]bool{
+	"andn": true, "bextr": true, "blsi": true, "blsmsk": true, "blsr": true, "bzhi": true, "mulx": true,
+	"pdep": true, "pext": true, "rorx": true, "sarx": true, "shlx": true, "shrx": true, "xbegin": true,
 }
 
 var gnuNoSuffix = map[string]string{"callq": "call", "retq": "ret", "leaveq": "leave", "jmpq": "jmp"}
@@ -249,4 +275,66 @@ func symbolText(addr uint64, sym SymbolLookup) string {
 		return "<" + name + ">"
 	}
 	return fmt.Sprintf("<%s+%#x>", name, addr-start)
+}
+
+// decodeMissing recognises instructions that x86asm (v0.33) decodes wrongly
+// or not at all, found by comparing it with objdump over all of libc:
+// endbr64/endbr32 (emitted at every function entry under
+// -fcf-protection, which x86asm takes for a lone rep prefix), rdpkru and
+// wrpkru, and vzeroupper/vzeroall (x86asm reads a ModRM byte they do not
+// have, so it gets their length wrong and loses its way after them). It
+// returns the instruction's text and length, or 0.
+func decodeMissing(code []byte) (string, int) {
+	switch {
+	case len(code) >= 4 && code[0] == 0xf3 && code[1] == 0x0f && code[2] == 0x1e && code[3] == 0xfa:
+		return "endbr64", 4
+	case len(code) >= 4 && code[0] == 0xf3 && code[1] == 0x0f && code[2] == 0x1e && code[3] == 0xfb:
+		return "endbr32", 4
+	case len(code) >= 3 && code[0] == 0x0f && code[1] == 0x01 && code[2] == 0xee:
+		return "rdpkru", 3
+	case len(code) >= 3 && code[0] == 0x0f && code[1] == 0x01 && code[2] == 0xef:
+		return "wrpkru", 3
+	case len(code) >= 3 && code[0] == 0xc5 && code[2] == 0x77:
+		// Two-byte VEX: R vvvv L pp, with vvvv 1111 and pp 00.
+		return vzero(code[1]&0x7b == 0x78, code[1]&0x04 != 0, 3)
+	case len(code) >= 4 && code[0] == 0xc4 && code[1]&0x1f == 0x01 && code[3] == 0x77:
+		// Three-byte VEX: map 0F; then W vvvv L pp, vvvv 1111, pp 00.
+		return vzero(code[2]&0x7b == 0x78, code[2]&0x04 != 0, 4)
+	}
+	return "", 0
+}
+
+func vzero(valid, all bool, n int) (string, int) {
+	switch {
+	case !valid:
+		return "", 0
+	case all:
+		return "vzeroall", n
+	}
+	return "vzeroupper", n
+}
+
+// fixVEXRIPRelative repairs a VEX or EVEX instruction's memory operand that
+// x86asm (v0.33) decodes as an absolute address when the ModRM byte says
+// RIP-relative (mod 00, r/m 101 without SIB, which in 64-bit mode always
+// means RIP + disp32): "vaddpd 0xf69(%rip),%ymm0,%ymm1" came out as
+// "vaddpd 0xf69,%ymm0,%ymm1". Such an operand has no base, no index and,
+// unlike the SIB absolute form, no scale.
+func fixVEXRIPRelative(raw *x86asm.Inst) {
+	vex := false
+	for _, p := range raw.Prefix {
+		if p == 0 {
+			break
+		}
+		vex = vex || p.IsVEX() || p.IsEVEX()
+	}
+	if !vex {
+		return
+	}
+	for i, arg := range raw.Args {
+		if m, ok := arg.(x86asm.Mem); ok && m.Base == 0 && m.Index == 0 && m.Scale == 0 && m.Segment == 0 {
+			m.Base = x86asm.RIP
+			raw.Args[i] = m
+		}
+	}
 }

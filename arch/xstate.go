@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -202,9 +203,11 @@ func Float80Text(v [10]byte) string {
 	if mant == 0 {
 		return sign + "0"
 	}
-	// value = mant * 2^(exp - 16383 - 63), exactly representable in a
-	// 64-bit-mantissa big.Float.
-	f := newFloat64Mant(mant, exp-16383-63)
+	// value = mant * 2^(exp - 16383 - 63), exact in a big.Float of the
+	// mantissa's 64-bit precision, so Text('g', -1) gives the shortest
+	// decimal that identifies the 80-bit value.
+	f := new(big.Float).SetPrec(64).SetUint64(mant)
+	f.SetMantExp(f, exp-16383-63)
 	if neg {
 		f.Neg(f)
 	}
