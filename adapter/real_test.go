@@ -287,3 +287,57 @@ func TestLaunchBadProgram(t *testing.T) {
 		t.Errorf("launch error %q does not name the program", e.Body.Error.Format)
 	}
 }
+
+// TestSourceSteps walks through the calls of one loop iteration with
+// stepIn, next and stepOut at line granularity.
+func TestSourceSteps(t *testing.T) {
+	prog := fixture.C(t, basicSrc)
+	src := fixture.Source(t, basicSrc)
+	c := startReal(t)
+	pid := launchReal(t, c, map[string]any{"program": prog})
+	requestBreakpoints(t, c, src, fixture.Line(t, basicSrc, "loop_call"))
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	wantStopped(t, c, "breakpoint", pid)
+	requestBreakpoints(t, c, src) // so that only the steps stop
+
+	steps := []struct {
+		command  string
+		function string
+		marker   string
+	}{
+		{"stepIn", "twice", "twice_call"},
+		{"stepIn", "add", "add_body"},
+		{"next", "add", "add_return"},
+		{"next", "add", "add_end"},
+		{"next", "twice", "twice_end"}, // back in the caller: the code after the call is the closing line's
+		{"stepOut", "main", "loop_call"},
+		{"next", "main", "after_call"},
+		{"next", "main", "loop_head"}, // the increment and the condition
+		{"next", "main", "loop_call"},
+	}
+	for i, st := range steps {
+		var req dap.RequestMessage
+		switch st.command {
+		case "next":
+			req = &dap.NextRequest{Arguments: dap.NextArguments{ThreadId: pid}}
+		case "stepIn":
+			req = &dap.StepInRequest{Arguments: dap.StepInArguments{ThreadId: pid}}
+		case "stepOut":
+			req = &dap.StepOutRequest{Arguments: dap.StepOutArguments{ThreadId: pid}}
+		}
+		seq := c.send(st.command, req)
+		m := c.nextNonOutput()
+		if r, ok := m.(dap.ResponseMessage); !ok || !r.GetResponse().Success || r.GetResponse().RequestSeq != seq {
+			t.Fatalf("step %d (%s): got %T %+v, want its response", i, st.command, m, m)
+		}
+		wantStopped(t, c, "step", pid)
+		top := requestStack(t, c, pid, 0, 1).Body.StackFrames[0]
+		if line := fixture.Line(t, basicSrc, st.marker); top.Name != st.function || top.Line != line {
+			t.Fatalf("step %d (%s): at %s line %d, want %s line %d (%s)", i, st.command, top.Name, top.Line, st.function, line, st.marker)
+		}
+	}
+	seq = c.send("disconnect", &dap.DisconnectRequest{})
+	wantExit(t, c, 137)
+	wantResponse[*dap.DisconnectResponse](c, seq)
+}

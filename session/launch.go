@@ -76,7 +76,7 @@ func (s *Session) start(p tracer.Process, attached bool, method string) {
 	s.pid = p.Pid()
 	s.state = Configuring
 	s.focus = p.Pid()
-	s.loadSymbols()
+	s.loadSymbols(s.queueAfterResponse)
 	s.queueAfterResponse(&dap.ProcessEvent{
 		Event: dap.Event{Event: "process"},
 		Body: dap.ProcessEventBody{

@@ -73,6 +73,7 @@ func (s *Session) halt() (resumeAfter bool) {
 
 // continueAfterHalt resumes the operation that halt interrupted.
 func (s *Session) continueAfterHalt() {
+	s.frames.reset()
 	s.state = Running
 	s.startRunner(s.op.call())
 }

@@ -1,23 +1,301 @@
 package session
 
 import (
+	"encoding/binary"
 	"errors"
+	"fmt"
 
+	"github.com/dapproc/dapproc/arch"
+	"github.com/dapproc/dapproc/symbols"
 	"github.com/dapproc/dapproc/tracer"
 )
 
+// Source-level stepping (DESIGN "Stepping at source level"):
+//
+//   - next runs every thread with temporary breakpoints on the statement
+//     starts of the current function that belong to other lines, and on the
+//     return address; a hit counts only for the stepping thread in the same
+//     frame (same CFA), so recursion and other threads do not end the step.
+//   - stepIn single-steps the thread until it reaches the start of another
+//     line of the function, or leaves it. At a call it enters the callee if
+//     the callee has line info (running to the end of its prologue), and
+//     runs over it as next would otherwise.
+//   - stepOut runs to the caller's return address, with the stack pointer
+//     back at the current frame's CFA.
+//
+// A code position without line info steps like granularity instruction.
+
+// lineContext is where a source step starts: the function, its frame, and
+// the line of the thread's PC.
+type lineContext struct {
+	fn    *symbols.Function
+	line  int
+	cfa   uint64
+	ret   uint64 // the caller's return address; 0 if there is no caller
+	stmts map[uint64]bool
+}
+
+// lineContextAt describes thread tid's position, or returns nil when it
+// has no line info.
+func (s *Session) lineContextAt(tid int, pc uint64) *lineContext {
+	fn, ok := s.table.FunctionAt(pc)
+	if !ok || !fn.HasDWARF() {
+		return nil
+	}
+	loc, ok := s.table.LocationAt(pc)
+	if !ok {
+		return nil
+	}
+	frames, err := s.topFrames(tid, 2)
+	if err != nil || len(frames) == 0 {
+		return nil
+	}
+	lc := &lineContext{fn: fn, line: loc.Line, cfa: frames[0].CFA, stmts: map[uint64]bool{}}
+	if len(frames) > 1 {
+		lc.ret = frames[1].PC
+	}
+	for _, a := range fn.StatementAddresses() {
+		if l, ok := s.table.LocationAt(a); ok && l.Line != loc.Line {
+			lc.stmts[a] = true
+		}
+	}
+	return lc
+}
+
+// topFrames returns at least the n innermost frames of thread tid (fewer
+// if the stack is shallower), from this stop's cache when there is one.
+func (s *Session) topFrames(tid, n int) ([]symbols.Frame, error) {
+	if frames, ok := s.frames.stacks[tid]; ok {
+		return frames, nil
+	}
+	regs, err := s.proc.Regs(tid)
+	if err != nil {
+		return nil, fmt.Errorf("registers of thread %d: %w", tid, err)
+	}
+	return s.table.Unwind(arch.DwarfRegisters(&regs), s.proc, n)
+}
+
+// frameCFA returns the CFA of thread tid's innermost frame.
+func (s *Session) frameCFA(tid int) (uint64, bool) {
+	frames, err := s.topFrames(tid, 1)
+	if err != nil || len(frames) == 0 {
+		return 0, false
+	}
+	return frames[0].CFA, true
+}
+
 // stepOverLine is `next` at source level.
-// TODO: run to the next line of the same frame (DESIGN "Stepping at source
-// level"); until then it steps one instruction, over calls.
 func (s *Session) stepOverLine(tid int, regs *tracer.Regs) (operation, error) {
-	return s.stepOverInstruction(tid, regs)
+	lc := s.lineContextAt(tid, regs.PC())
+	if lc == nil {
+		return s.stepOverInstruction(tid, regs)
+	}
+	op := &nextLineOp{tid: tid, lc: lc}
+	for a := range lc.stmts {
+		if err := op.hold(s, a); err != nil {
+			op.end(s)
+			return nil, err
+		}
+	}
+	if lc.ret != 0 {
+		if err := op.hold(s, lc.ret); err != nil {
+			op.end(s)
+			return nil, err
+		}
+	}
+	return op, nil
+}
+
+// nextLineOp is `next` at source level.
+type nextLineOp struct {
+	tid  int
+	lc   *lineContext
+	held []uint64
+}
+
+func (o *nextLineOp) hold(s *Session, addr uint64) error {
+	if err := s.bps.acquireInternal(s, addr); err != nil {
+		return err
+	}
+	o.held = append(o.held, addr)
+	return nil
+}
+
+func (o *nextLineOp) call() tracerCall {
+	return func(p tracer.Process) (tracer.StopEvent, error) { return p.Continue() }
+}
+
+func (o *nextLineOp) stopped(s *Session, ev *tracer.StopEvent) (bool, string) {
+	if ev.Reason != tracer.StopBreakpoint {
+		return true, ""
+	}
+	if ev.Tid != o.tid {
+		return false, ""
+	}
+	if ev.Addr == o.lc.ret && o.lc.ret != 0 {
+		regs, err := s.proc.Regs(o.tid)
+		if err != nil || regs.SP() >= o.lc.cfa {
+			return true, "step"
+		}
+	}
+	if o.lc.stmts[ev.Addr] {
+		cfa, ok := s.frameCFA(o.tid)
+		if !ok || cfa == o.lc.cfa {
+			return true, "step"
+		}
+	}
+	return false, "" // a deeper, recursive call of the function
+}
+
+func (o *nextLineOp) end(s *Session) {
+	for _, a := range o.held {
+		s.bps.releaseInternal(s, a)
+	}
+	o.held = nil
 }
 
 // stepInLine is `stepIn` at source level.
-// TODO: enter a call when the callee has line info; until then one
-// instruction.
 func (s *Session) stepInLine(tid int, regs *tracer.Regs) (operation, error) {
-	return &stepInstructionOp{tid: tid}, nil
+	lc := s.lineContextAt(tid, regs.PC())
+	if lc == nil {
+		return &stepInstructionOp{tid: tid}, nil
+	}
+	op := &stepInLineOp{tid: tid, lc: lc}
+	op.atCall = s.isCallAt(regs.PC())
+	return op, nil
+}
+
+// stepInLineOp is `stepIn` at source level: single steps, except while it
+// runs to a temporary breakpoint (the callee's body, or the return from a
+// callee without line info).
+type stepInLineOp struct {
+	tid    int
+	lc     *lineContext
+	atCall bool // the next instruction to step is a call
+
+	target  uint64 // the temporary breakpoint run to; 0 while single-stepping
+	enter   bool   // the target is a callee's body: reaching it ends the step
+	minSP   uint64 // the return target counts only with the stack pointer at least this
+	pending bool   // target holds a breakpoint
+}
+
+func (o *stepInLineOp) call() tracerCall {
+	if o.target != 0 {
+		return func(p tracer.Process) (tracer.StopEvent, error) { return p.Continue() }
+	}
+	tid := o.tid
+	return func(p tracer.Process) (tracer.StopEvent, error) { return p.StepInstruction(tid) }
+}
+
+func (o *stepInLineOp) stopped(s *Session, ev *tracer.StopEvent) (bool, string) {
+	if o.target != 0 {
+		if ev.Reason != tracer.StopBreakpoint || ev.Addr != o.target {
+			return true, ""
+		}
+		if ev.Tid != o.tid {
+			return false, ""
+		}
+		regs, err := s.proc.Regs(o.tid)
+		if err != nil {
+			return true, "step"
+		}
+		if !o.enter && regs.SP() < o.minSP {
+			return false, "" // a recursive call returning to the same place
+		}
+		o.release(s)
+		if o.enter {
+			return true, "step"
+		}
+		return o.afterStep(s, regs.PC(), false)
+	}
+	if ev.Reason != tracer.StopStep {
+		return true, ""
+	}
+	regs, err := s.proc.Regs(o.tid)
+	if err != nil {
+		return true, "step"
+	}
+	return o.afterStep(s, regs.PC(), o.atCall)
+}
+
+// afterStep decides at pc, where the thread got to by one instruction
+// (a call if wasCall) or by returning from a callee.
+func (o *stepInLineOp) afterStep(s *Session, pc uint64, wasCall bool) (bool, string) {
+	if wasCall {
+		callee, ok := s.table.FunctionAt(pc)
+		if ok && callee.HasDWARF() {
+			body := callee.BodyEntry()
+			if _, hasLine := s.table.LocationAt(body); hasLine {
+				if body == pc {
+					return true, "step"
+				}
+				if o.runTo(s, body, true, 0) {
+					return false, ""
+				}
+				return true, "step"
+			}
+		}
+		// No line info: run to the return, as next does.
+		regs, err := s.proc.Regs(o.tid)
+		if err != nil {
+			return true, "step"
+		}
+		var ret [8]byte
+		if n, _ := s.proc.ReadMemory(regs.SP(), ret[:]); n != 8 {
+			return true, "step"
+		}
+		retAddr := binary.LittleEndian.Uint64(ret[:])
+		if o.runTo(s, retAddr, false, regs.SP()+8) {
+			return false, ""
+		}
+		return true, "step"
+	}
+	if !fnContains(o.lc.fn, pc) {
+		return true, "step" // returned, or a tail call
+	}
+	if o.lc.stmts[pc] {
+		return true, "step"
+	}
+	o.atCall = s.isCallAt(pc)
+	return false, ""
+}
+
+// runTo switches from single steps to running to a temporary breakpoint.
+func (o *stepInLineOp) runTo(s *Session, addr uint64, enter bool, minSP uint64) bool {
+	if err := s.bps.acquireInternal(s, addr); err != nil {
+		s.log.Warn("step in: temporary breakpoint", "addr", fmt.Sprintf("%#x", addr), "err", err)
+		return false
+	}
+	o.target, o.enter, o.minSP, o.pending = addr, enter, minSP, true
+	return true
+}
+
+func (o *stepInLineOp) release(s *Session) {
+	if o.pending {
+		s.bps.releaseInternal(s, o.target)
+	}
+	o.target, o.pending = 0, false
+}
+
+func (o *stepInLineOp) end(s *Session) { o.release(s) }
+
+// isCallAt reports whether the instruction at pc is a call.
+func (s *Session) isCallAt(pc uint64) bool {
+	inst, err := s.decodeAt(pc)
+	return err == nil && inst.IsCall()
+}
+
+// fnContains reports whether pc is in one of f's ranges.
+func fnContains(f *symbols.Function, pc uint64) bool {
+	if len(f.Ranges) == 0 {
+		return pc >= f.Entry && pc < f.End
+	}
+	for _, r := range f.Ranges {
+		if pc >= r[0] && pc < r[1] {
+			return true
+		}
+	}
+	return false
 }
 
 // stepOutOf runs thread tid until the current function returns to its
@@ -25,7 +303,7 @@ func (s *Session) stepInLine(tid int, regs *tracer.Regs) (operation, error) {
 // the current frame's CFA (so a recursive call of the same function
 // returning to the same address does not end the step).
 func (s *Session) stepOutOf(tid int, regs *tracer.Regs) (operation, error) {
-	frames, err := s.stack(tid)
+	frames, err := s.topFrames(tid, 2)
 	if err != nil {
 		return nil, err
 	}

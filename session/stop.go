@@ -64,7 +64,7 @@ func (s *Session) handleResult(r runResult) {
 		return
 	case tracer.StopExec:
 		// A new program image: the old breakpoints went with the old one.
-		s.loadSymbols()
+		s.loadSymbols(s.send)
 		s.continueAfterHalt()
 		return
 	case tracer.StopBreakpoint:

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/google/go-dap"
+
 	"github.com/dapproc/dapproc/arch"
 	"github.com/dapproc/dapproc/symbols"
 )
@@ -16,8 +18,9 @@ const rendezvousFunction = "_dl_debug_state"
 
 // loadSymbols (re)builds the symbol table from the process's mappings, at
 // entry and after exec, sets the rendezvous breakpoint, and binds the
-// breakpoints that wait for code. Must be called with the process stopped.
-func (s *Session) loadSymbols() {
+// breakpoints that wait for code, handing emit a `breakpoint` event for
+// each. Must be called with the process stopped.
+func (s *Session) loadSymbols(emit func(dap.Message)) {
 	if s.table != nil {
 		for _, im := range s.table.Images() {
 			im.Close()
@@ -42,7 +45,7 @@ func (s *Session) loadSymbols() {
 			}
 		}
 	}
-	s.bindPending(s.queueAfterResponse)
+	s.bindPending(emit)
 }
 
 // syncTable opens the images newly mapped and closes those gone.

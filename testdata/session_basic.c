@@ -5,12 +5,12 @@
 
 static int add(int a, int b) {
 	int sum = a + b; // BP:add_body
-	return sum;
-}
+	return sum; // BP:add_return
+} // BP:add_end
 
 static int twice(int x) {
 	return add(x, x); // BP:twice_call
-}
+} // BP:twice_end
 
 int main(int argc, char **argv) {
 	int total = 0;
@@ -18,7 +18,7 @@ int main(int argc, char **argv) {
 	printf("hello %s argc=%d\n", who ? who : "nobody", argc);
 	fflush(stdout);
 	fprintf(stderr, "to stderr\n");
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 3; i++) { // BP:loop_head
 		total += twice(i); // BP:loop_call
 		// BP:no_code
 		total += 1; // BP:after_call
