@@ -100,16 +100,49 @@ func (p *tracee) do(f func()) {
 	<-done
 }
 
-// ReadMemory implements MemoryReader through /proc/PID/mem.
+// ReadMemory implements MemoryReader through /proc/PID/mem. Like the
+// tracer's, it shows the original bytes under breakpoints.
 func (p *tracee) ReadMemory(addr uint64, buf []byte) (int, error) {
-	return p.mem.ReadAt(buf, int64(addr))
+	n, err := p.mem.ReadAt(buf, int64(addr))
+	for bp, orig := range p.bps {
+		if bp >= addr && bp < addr+uint64(n) {
+			buf[bp-addr] = orig
+		}
+	}
+	return n, err
 }
 
 // breakAt sets a breakpoint at the first statement of file:line in the
 // executable.
 func (p *tracee) breakAt(file string, line int) uint64 {
 	p.t.Helper()
-	addr := lineAddress(p.t, p.bin, file, line) + p.exeBias()
+	return p.breakAtAddr(lineAddress(p.t, p.bin, file, line) + p.exeBias())
+}
+
+// breakAtSymbol sets a breakpoint at the first instruction of the
+// executable's function name (before its prologue).
+func (p *tracee) breakAtSymbol(name string) uint64 {
+	p.t.Helper()
+	f, err := elf.Open(p.bin)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer f.Close()
+	syms, err := f.Symbols()
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	for _, s := range syms {
+		if s.Name == name && elf.ST_TYPE(s.Info) == elf.STT_FUNC {
+			return p.breakAtAddr(s.Value + p.exeBias())
+		}
+	}
+	p.t.Fatalf("%s has no function %s", p.bin, name)
+	return 0
+}
+
+func (p *tracee) breakAtAddr(addr uint64) uint64 {
+	p.t.Helper()
 	var err error
 	p.do(func() {
 		var orig [1]byte
@@ -120,9 +153,39 @@ func (p *tracee) breakAt(file string, line int) uint64 {
 		_, err = unix.PtracePokeData(p.pid, uintptr(addr), []byte{0xcc})
 	})
 	if err != nil {
-		p.t.Fatalf("breakpoint at %s:%d (%#x): %v", file, line, addr, err)
+		p.t.Fatalf("breakpoint at %#x: %v", addr, err)
 	}
 	return addr
+}
+
+// step executes one instruction of the last stopped thread.
+func (p *tracee) step() {
+	p.t.Helper()
+	var err error
+	p.do(func() {
+		orig, onBP := p.bps[p.regs.Rip]
+		if onBP {
+			unix.PtracePokeData(p.tid, uintptr(p.regs.Rip), []byte{orig})
+		}
+		if err = unix.PtraceSingleStep(p.tid); err != nil {
+			return
+		}
+		var ws unix.WaitStatus
+		if _, err = unix.Wait4(p.tid, &ws, unix.WALL, nil); err != nil {
+			return
+		}
+		if onBP {
+			unix.PtracePokeData(p.tid, uintptr(p.regs.Rip), []byte{0xcc})
+		}
+		if !ws.Stopped() || ws.StopSignal() != unix.SIGTRAP {
+			err = fmt.Errorf("single-step of tid %d: wait status %#x", p.tid, ws)
+			return
+		}
+		err = unix.PtraceGetRegs(p.tid, &p.regs)
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
 }
 
 // cont resumes the last stopped thread (stepping it off a breakpoint

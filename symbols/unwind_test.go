@@ -313,3 +313,58 @@ func compareWithGDB(t *testing.T, bin, src string, line int, args []string, fram
 		t.Errorf("gdb shows %d frames, we have %d", n, len(frames))
 	}
 }
+
+// withoutCFI builds the chain fixture with no call-frame information for
+// its own functions: no .eh_frame entries, and .debug_frame stripped.
+func withoutCFI(t *testing.T) string {
+	t.Helper()
+	built := fixture.C(t, chainSrc, "-pthread", "-fno-asynchronous-unwind-tables", "-fno-unwind-tables")
+	bin := filepath.Join(t.TempDir(), "unwind_chain_nocfi")
+	if out, err := exec.Command("objcopy", "--remove-section=.debug_frame", built, bin).CombinedOutput(); err != nil {
+		t.Skipf("objcopy: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func TestUnwindFramePointerChain(t *testing.T) {
+	bin := withoutCFI(t)
+	p := startTracee(t, bin, "chain")
+	p.breakAt(chainSrc, fixture.Line(t, chainSrc, "level3"))
+	p.cont()
+	tab := p.table()
+	exe := tab.ImageAt(p.regs.Rip)
+	if fde := exe.frames().fdeAt(p.regs.Rip); fde != nil {
+		t.Fatalf("level3 still has an FDE [%#x, %#x): the test would not exercise the frame-pointer walk", fde.Begin(), fde.End())
+	}
+	frames, err := tab.Unwind(p.dwarfRegs(), p, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPrefix(t, chainSrc, frames, []frameWant{
+		{"level3", "level3"}, {"level2", "call3"}, {"level1", "call2"}, {"main", "call1"},
+	})
+	checkCFAs(t, frames)
+	checkEndsAtStart(t, frames)
+}
+
+// At a function's first instructions the frame pointer is still the
+// caller's: the walk must not skip the caller.
+func TestUnwindFramePointerInPrologue(t *testing.T) {
+	bin := withoutCFI(t)
+	p := startTracee(t, bin, "chain")
+	p.breakAtSymbol("level3")
+	p.cont()
+	want := []frameWant{{"level3", ""}, {"level2", "call3"}, {"level1", "call2"}, {"main", "call1"}}
+	for _, where := range []string{"push %rbp", "mov %rsp,%rbp"} {
+		tab := p.table()
+		frames, err := tab.Unwind(p.dwarfRegs(), p, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("at %s:\n%s", where, describeFrames(frames))
+		checkPrefix(t, chainSrc, frames, want)
+		checkCFAs(t, frames)
+		checkEndsAtStart(t, frames)
+		p.step()
+	}
+}
