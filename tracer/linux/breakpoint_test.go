@@ -21,7 +21,7 @@ type action struct {
 	// address plus offset.
 }
 
-func runScript(t *testing.T, b *binary, p *Process, script []action) {
+func runScript(t *testing.T, b *fixtureBin, p *Process, script []action) {
 	t.Helper()
 	tid := p.Pid()
 	for i, a := range script {

@@ -18,9 +18,9 @@ import (
 	"github.com/dapproc/dapproc/tracer"
 )
 
-// binary is a built fixture with its line table, for finding breakpoint
+// fixtureBin is a built fixture with its line table, for finding breakpoint
 // addresses without the symbols package.
-type binary struct {
+type fixtureBin struct {
 	path string
 	src  string // fixture source name in testdata/
 	pie  bool
@@ -28,10 +28,10 @@ type binary struct {
 }
 
 // buildC builds testdata/src with gcc -g -O0 plus flags.
-func buildC(t testing.TB, src string, flags ...string) *binary {
+func buildC(t testing.TB, src string, flags ...string) *fixtureBin {
 	t.Helper()
 	path := fixture.C(t, src, flags...)
-	b := &binary{path: path, src: src}
+	b := &fixtureBin{path: path, src: src}
 	f, err := elf.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +78,7 @@ func buildC(t testing.TB, src string, flags ...string) *binary {
 
 // lineAddr is the lowest statement address of the marker's line, as linked
 // (before the load bias).
-func (b *binary) lineAddr(t testing.TB, marker string) uint64 {
+func (b *fixtureBin) lineAddr(t testing.TB, marker string) uint64 {
 	t.Helper()
 	line := fixture.Line(t, b.src, marker)
 	for _, r := range b.rows {
@@ -91,7 +91,7 @@ func (b *binary) lineAddr(t testing.TB, marker string) uint64 {
 }
 
 // lineOf maps a linked address to its source line (the row at or below it).
-func (b *binary) lineOf(addr uint64) int {
+func (b *fixtureBin) lineOf(addr uint64) int {
 	if len(b.rows) == 0 || addr < b.rows[0].Address || addr >= b.rows[len(b.rows)-1].Address {
 		return 0
 	}
@@ -111,7 +111,7 @@ func (b *binary) lineOf(addr uint64) int {
 
 // bias is the load bias of the main executable in process p: zero for a
 // fixed-address binary, the first mapping's start for PIE.
-func (b *binary) bias(t testing.TB, p *Process) uint64 {
+func (b *fixtureBin) bias(t testing.TB, p *Process) uint64 {
 	t.Helper()
 	if !b.pie {
 		return 0
@@ -134,7 +134,7 @@ func (b *binary) bias(t testing.TB, p *Process) uint64 {
 }
 
 // addr is the run-time address of the marker's line in p.
-func (b *binary) addr(t testing.TB, p *Process, marker string) uint64 {
+func (b *fixtureBin) addr(t testing.TB, p *Process, marker string) uint64 {
 	t.Helper()
 	return b.lineAddr(t, marker) + b.bias(t, p)
 }
@@ -185,7 +185,7 @@ func mustStop(t testing.TB, want tracer.StopReason, f func() (tracer.StopEvent, 
 }
 
 // pcLine is the source line of thread tid's PC.
-func pcLine(t testing.TB, p *Process, b *binary, tid int) int {
+func pcLine(t testing.TB, p *Process, b *fixtureBin, tid int) int {
 	t.Helper()
 	regs, err := p.Regs(tid)
 	if err != nil {
@@ -207,7 +207,7 @@ func fixtureMarker(t testing.TB, src, marker string) int {
 }
 
 // symbol is the run-time address of a symbol of the binary in p.
-func (b *binary) symbol(t testing.TB, p *Process, name string) uint64 {
+func (b *fixtureBin) symbol(t testing.TB, p *Process, name string) uint64 {
 	t.Helper()
 	f, err := elf.Open(b.path)
 	if err != nil {

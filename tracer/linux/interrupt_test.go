@@ -47,7 +47,7 @@ func awaitStop(t *testing.T, ch <-chan result) tracer.StopEvent {
 // busy is tracer_busy.c under the tracer, with its stdin and stdout.
 type busy struct {
 	*Process
-	bin   *binary
+	bin   *fixtureBin
 	in    *os.File
 	lines *bufio.Scanner
 }
@@ -158,5 +158,64 @@ func TestKillLeavesNoZombie(t *testing.T) {
 		t.Error("Continue after Kill succeeded")
 	} else if e, ok := err.(tracer.ErrExited); !ok || e.Status.Signal != 9 {
 		t.Errorf("Continue after Kill: %v, want ErrExited killed by SIGKILL", err)
+	}
+}
+
+// TestOneThreadRunsOthersStay: StepInstruction and ContinueThread move one
+// thread of four spinning ones; the registers of the others do not change.
+func TestOneThreadRunsOthersStay(t *testing.T) {
+	p := launchBusy(t, 3)
+	ch := resumeAsync(p.Continue)
+	p.expectLine(t, "ready")
+	p.Interrupt()
+	awaitStop(t, ch)
+	tids := p.Threads()
+	var mover int
+	before := map[int]tracer.Regs{}
+	for _, tid := range tids {
+		if tid != p.Pid() && mover == 0 {
+			mover = tid
+			continue
+		}
+		r, err := p.Regs(tid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[tid] = r
+	}
+	start, err := p.Regs(mover)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pcs := map[uint64]bool{start.Rip: true}
+	for i := 0; i < 20; i++ {
+		ev := mustStop(t, tracer.StopStep, func() (tracer.StopEvent, error) { return p.StepInstruction(mover) })
+		r, _ := p.Regs(mover)
+		if ev.Tid != mover || ev.Addr != r.Rip {
+			t.Fatalf("step %d: %+v, want thread %d at its PC %#x", i, ev, mover, r.Rip)
+		}
+		pcs[r.Rip] = true
+	}
+	if len(pcs) < 3 {
+		t.Errorf("20 steps visited %d PCs, want the loop's several", len(pcs))
+	}
+	spinAddr := p.bin.addr(t, p.Process, "spin")
+	if err := p.SetBreakpoint(spinAddr); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		ev := mustStop(t, tracer.StopBreakpoint, func() (tracer.StopEvent, error) { return p.ContinueThread(mover) })
+		if ev.Tid != mover || ev.Addr != spinAddr {
+			t.Fatalf("ContinueThread: %+v, want thread %d at %#x", ev, mover, spinAddr)
+		}
+	}
+	for tid, r := range before {
+		now, err := p.Regs(tid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now != r {
+			t.Errorf("thread %d moved while thread %d ran alone: PC %#x -> %#x", tid, mover, r.Rip, now.Rip)
+		}
 	}
 }

@@ -3,7 +3,7 @@
 package linux
 
 import (
-	le "encoding/binary"
+	"encoding/binary"
 	"slices"
 	"strings"
 	"syscall"
@@ -205,7 +205,7 @@ func sumLongs(t *testing.T, p *Process, addr uint64, n int) int {
 	}
 	sum := 0
 	for i := 0; i < n; i++ {
-		sum += int(le.LittleEndian.Uint64(buf[8*i:]))
+		sum += int(binary.LittleEndian.Uint64(buf[8*i:]))
 	}
 	return sum
 }
