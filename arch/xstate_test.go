@@ -3,23 +3,15 @@ package arch
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
 	"math"
 	"os"
-	"runtime"
 	"strings"
-	"syscall"
 	"testing"
-	"unsafe"
 
 	"github.com/dapproc/dapproc/internal/fixture"
 	"github.com/dapproc/dapproc/tracer"
 	"github.com/go-delve/delve/pkg/dwarf/regnum"
-	"golang.org/x/sys/unix"
 )
-
-// ntX86XState is the ELF note type of the XSAVE regset (NT_X86_XSTATE).
-const ntX86XState = 0x202
 
 // trapState is what a fixture's registers hold at its first int3.
 type trapState struct {
@@ -28,76 +20,26 @@ type trapState struct {
 	code   []byte // MaxInstLen bytes at BreakpointAddr(rip)
 }
 
-// runToTrap starts binary under ptrace (PTRACE_TRACEME through
-// SysProcAttr.Ptrace), continues it from the exec stop to its first
-// SIGTRAP, and reads its registers, its XSAVE area and the code at the
-// trap, then kills it. Every ptrace request must come from the thread that
-// forked the tracee, so the whole exchange runs on one goroutine locked to
-// its OS thread and never unlocked: the runtime discards that thread.
+// runToTrap runs binary to its first int3 and reads its registers, its
+// XSAVE area and the code at the trap.
 func runToTrap(t *testing.T, binary string) trapState {
 	t.Helper()
-	type result struct {
-		state trapState
-		err   error
-	}
-	done := make(chan result, 1)
-	go func() {
-		runtime.LockOSThread()
-		st, err := traceToTrap(binary)
-		done <- result{st, err}
-	}()
-	r := <-done
-	if r.err != nil {
-		t.Fatal(r.err)
-	}
-	return r.state
-}
-
-func traceToTrap(binary string) (st trapState, err error) {
-	pid, err := syscall.ForkExec(binary, []string{binary}, &syscall.ProcAttr{
-		Files: []uintptr{0, 1, 2},
-		Sys:   &syscall.SysProcAttr{Ptrace: true},
+	var st trapState
+	withTracee(t, binary, func(m *miniTracer) (err error) {
+		if err := m.cont(); err != nil {
+			return err
+		}
+		if st.regs, err = m.regs(); err != nil {
+			return err
+		}
+		if st.xstate, err = m.xstate(); err != nil {
+			return err
+		}
+		st.code = make([]byte, MaxInstLen)
+		_, err = m.ReadMemory(BreakpointAddr(st.regs.Rip), st.code)
+		return err
 	})
-	if err != nil {
-		return st, fmt.Errorf("starting %s: %w", binary, err)
-	}
-	defer func() {
-		// The tracee dies with SIGKILL even while stopped; reap it.
-		unix.Kill(pid, unix.SIGKILL)
-		var ws unix.WaitStatus
-		unix.Wait4(pid, &ws, 0, nil)
-	}()
-	var ws unix.WaitStatus
-	// First stop: the SIGTRAP that execve sends a PTRACE_TRACEME process.
-	if _, err := unix.Wait4(pid, &ws, 0, nil); err != nil || !ws.Stopped() || ws.StopSignal() != unix.SIGTRAP {
-		return st, fmt.Errorf("pid %d: wait for exec stop: status %#x, %v", pid, ws, err)
-	}
-	if err := unix.PtraceCont(pid, 0); err != nil {
-		return st, fmt.Errorf("ptrace(PTRACE_CONT) pid %d: %w", pid, err)
-	}
-	if _, err := unix.Wait4(pid, &ws, 0, nil); err != nil || !ws.Stopped() || ws.StopSignal() != unix.SIGTRAP {
-		return st, fmt.Errorf("pid %d: wait for int3: status %#x, %v", pid, ws, err)
-	}
-	var pr unix.PtraceRegs
-	if err := unix.PtraceGetRegs(pid, &pr); err != nil {
-		return st, fmt.Errorf("ptrace(PTRACE_GETREGS) pid %d: %w", pid, err)
-	}
-	// tracer.Regs has the layout of the kernel's user_regs_struct, as
-	// unix.PtraceRegs does.
-	st.regs = *(*tracer.Regs)(unsafe.Pointer(&pr))
-	buf := make([]byte, 64<<10)
-	iov := unix.Iovec{Base: &buf[0]}
-	iov.SetLen(len(buf))
-	if _, _, errno := unix.Syscall6(unix.SYS_PTRACE, unix.PTRACE_GETREGSET, uintptr(pid), ntX86XState,
-		uintptr(unsafe.Pointer(&iov)), 0, 0); errno != 0 {
-		return st, fmt.Errorf("ptrace(PTRACE_GETREGSET, NT_X86_XSTATE) pid %d: %w", pid, errno)
-	}
-	st.xstate = buf[:iov.Len] // the kernel sets Len to the regset's size
-	st.code = make([]byte, MaxInstLen)
-	if _, err := unix.PtracePeekText(pid, uintptr(BreakpointAddr(st.regs.Rip)), st.code); err != nil {
-		return st, fmt.Errorf("ptrace(PTRACE_PEEKTEXT) pid %d: %w", pid, err)
-	}
-	return st, nil
+	return st
 }
 
 func cpuHasAVX(t *testing.T) bool {
