@@ -200,17 +200,58 @@ func (a *Adapter) Wait() int {
 // Stderr returns what the adapter wrote to stderr so far (its log).
 func (a *Adapter) Stderr() string { return a.stderr.String() }
 
+// WaitStderr waits until the adapter's stderr contains text, failing the
+// test if it does not within the timeout. (Stderr is copied by a goroutine,
+// so what the adapter wrote before an event the test saw may not be there
+// yet.)
+func (a *Adapter) WaitStderr(text string) {
+	a.t.Helper()
+	timer := time.NewTimer(DefaultTimeout)
+	defer timer.Stop()
+	for {
+		s, changed := a.stderr.snapshot()
+		if strings.Contains(s, text) {
+			return
+		}
+		select {
+		case <-changed:
+		case <-a.exited:
+			if s, _ := a.stderr.snapshot(); !strings.Contains(s, text) {
+				a.t.Fatalf("dapproc exited without writing %q to stderr; stderr:\n%s", text, s)
+			}
+			return
+		case <-timer.C:
+			a.t.Fatalf("dapproc did not write %q to stderr within %v; stderr:\n%s", text, DefaultTimeout, s)
+		}
+	}
+}
+
 // lockedBuffer is a bytes.Buffer that exec's copying goroutine writes while
 // the test reads it.
 type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	changed chan struct{} // closed and replaced at each write
 }
 
 func (b *lockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.changed != nil {
+		close(b.changed)
+		b.changed = nil
+	}
 	return b.buf.Write(p)
+}
+
+// snapshot returns the contents and a channel closed at the next write.
+func (b *lockedBuffer) snapshot() (string, <-chan struct{}) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.changed == nil {
+		b.changed = make(chan struct{})
+	}
+	return b.buf.String(), b.changed
 }
 
 func (b *lockedBuffer) String() string {

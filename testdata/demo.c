@@ -1,0 +1,46 @@
+/* The end-to-end tests' program (e2e/). Its first argument picks what it does:
+ *   add [CODE]  print to stdout and stderr, call add(), exit with CODE
+ *   spin        print "spinning", then loop forever without a system call
+ *   echo        answer each line of stdin with "echo N: LINE" (to be attached to)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int add(int a, int b) {
+    int r = a + b; // BP:add
+    return r;
+}
+
+static void spin(void) {
+    volatile unsigned long n = 0;
+    printf("spinning\n");
+    fflush(stdout);
+    for (;;) {
+        n++; // BP:spin
+    }
+}
+
+static void echo(void) {
+    char line[256];
+    for (int i = 0; fgets(line, sizeof line, stdin); i++) {
+        printf("echo %d: %s", i, line); // BP:echo
+        fflush(stdout);
+    }
+    exit(0);
+}
+
+int main(int argc, char **argv) {
+    const char *mode = argc > 1 ? argv[1] : "add";
+    if (strcmp(mode, "spin") == 0)
+        spin();
+    if (strcmp(mode, "echo") == 0)
+        echo();
+    int code = argc > 2 ? atoi(argv[2]) : 0;
+    printf("hello from stdout\n");
+    fflush(stdout);
+    fprintf(stderr, "hello from stderr\n");
+    int sum = add(2, 3); // BP:call
+    printf("sum %d\n", sum);
+    return code;
+}
