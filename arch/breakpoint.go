@@ -26,3 +26,18 @@ const BreakpointPCRewind = 1
 func BreakpointAddr(pcAfterTrap uint64) uint64 {
 	return pcAfterTrap - BreakpointPCRewind
 }
+
+// syscallInstruction is the syscall instruction, 0F 05.
+var syscallInstruction = [...]byte{0x0f, 0x05}
+
+// SyscallInstruction returns the bytes of the syscall instruction, which a
+// tracer recognises before the PC to know a thread stopped just after a
+// system call (for restarting it after a signal, the PC goes back by
+// SyscallLen). The caller owns the returned slice.
+func SyscallInstruction() []byte {
+	b := syscallInstruction
+	return b[:]
+}
+
+// SyscallLen is the length in bytes of SyscallInstruction.
+const SyscallLen = len(syscallInstruction)

@@ -153,7 +153,9 @@ func Decode(code []byte, pc uint64) (Inst, error) {
 // pc, for disassembly. Undecodable bytes become InstBad instructions of one
 // byte each, and decoding goes on after them.
 func DecodeRange(code []byte, pc uint64) []Inst {
-	insts := make([]Inst, 0, len(code)/4+1)
+	// x86-64 code averages under 4 bytes an instruction; growing this slice
+	// of large structs costs more than decoding, so start generously.
+	insts := make([]Inst, 0, len(code)/3+4)
 	for off := 0; off < len(code); {
 		inst, _ := Decode(code[off:], pc+uint64(off))
 		insts = append(insts, inst)

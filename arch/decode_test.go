@@ -450,14 +450,27 @@ func BenchmarkDecodeFunction(b *testing.B) {
 	if code == nil {
 		b.Fatal("no main in fixture")
 	}
-	b.SetBytes(int64(len(code)))
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, inst := range DecodeRange(code, pc) {
-			_ = inst.GNU(nil)
+	insts := float64(len(DecodeRange(code, pc)))
+	// decode: what stepping pays (lengths and branch targets);
+	// decode+text: what a disassemble request pays.
+	b.Run("decode", func(b *testing.B) {
+		b.SetBytes(int64(len(code)))
+		b.ReportAllocs()
+		for b.Loop() {
+			DecodeRange(code, pc)
 		}
-	}
-	b.ReportMetric(float64(len(DecodeRange(code, pc))), "insts/op")
+		b.ReportMetric(insts, "insts/op")
+	})
+	b.Run("decode+text", func(b *testing.B) {
+		b.SetBytes(int64(len(code)))
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, inst := range DecodeRange(code, pc) {
+				_ = inst.GNU(nil)
+			}
+		}
+		b.ReportMetric(insts, "insts/op")
+	})
 }
 
 // TestDecodeMatchesObjdumpOnLibc decodes every instruction objdump finds in

@@ -9,7 +9,11 @@
 //
 // Goroutines: none. Every function is pure (it reads only its arguments and
 // immutable package tables) and is safe to call from any goroutine at any
-// time. Values returned by this package are owned by the caller.
+// time; the one exception, Inst.BranchTarget, also reads the debuggee's
+// memory through the MemoryReader it is given, on the caller's goroutine,
+// so it follows that reader's rules (for a tracer.Process: stopped, driven
+// by one goroutine). Values returned by this package are owned by the
+// caller, except Inst.Bytes, which aliases the bytes given to Decode.
 //
 // Only amd64 exists today. Names that would differ on another architecture
 // (the register table, the breakpoint bytes) are grouped per file, so an

@@ -51,6 +51,15 @@ func (reg Register) Get(r *tracer.Regs) uint64 { return *reg.field(r) }
 // Set stores v into the register in r.
 func (reg Register) Set(r *tracer.Regs, v uint64) { *reg.field(r) = v }
 
+// Format returns the register's value v as a register view shows it: hex,
+// and for eflags the set flags too ("0x246 [ PF ZF IF ]").
+func (reg Register) Format(v uint64) string {
+	if reg.Kind == KindFlags {
+		return fmt.Sprintf("%#x %s", v, EflagsString(v))
+	}
+	return fmt.Sprintf("%#x", v)
+}
+
 // registers is in the order of gdb's "info registers".
 var registers = [...]Register{
 	{"rax", regnum.AMD64_Rax, KindGeneral, func(r *tracer.Regs) *uint64 { return &r.Rax }},

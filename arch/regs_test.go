@@ -264,9 +264,27 @@ func TestBreakpointFacts(t *testing.T) {
 	if got := BreakpointAddr(0x401001); got != 0x401000 {
 		t.Errorf("BreakpointAddr(0x401001) = %#x; want 0x401000", got)
 	}
+	sc := SyscallInstruction()
+	if len(sc) != SyscallLen || sc[0] != 0x0f || sc[1] != 0x05 {
+		t.Errorf("SyscallInstruction() = % x, SyscallLen %d; want 0f 05, 2", sc, SyscallLen)
+	}
+	if inst, err := Decode(sc, 0x1000); err != nil || inst.Kind != InstSyscall || inst.Len != SyscallLen {
+		t.Errorf("Decode(0f 05) = %v len %d, %v; want syscall, 2", inst.Kind, inst.Len, err)
+	}
 	// The decoder agrees the breakpoint is one int3 instruction.
 	inst, err := Decode(BreakpointInstruction(), 0x1000)
 	if err != nil || inst.Len != BreakpointLen || inst.GNU(nil) != "int3" {
 		t.Errorf("Decode(cc) = len %d %q, %v; want len 1 int3", inst.Len, inst.GNU(nil), err)
+	}
+}
+
+func TestRegisterFormat(t *testing.T) {
+	eflags, _ := LookupRegister("eflags")
+	rax, _ := LookupRegister("rax")
+	if got := eflags.Format(0x246); got != "0x246 [ PF ZF IF ]" {
+		t.Errorf("eflags.Format(0x246) = %q", got)
+	}
+	if got := rax.Format(0xdeadbeef); got != "0xdeadbeef" {
+		t.Errorf("rax.Format(0xdeadbeef) = %q", got)
 	}
 }
