@@ -16,7 +16,7 @@ import (
 // in-memory pipe. Every read has a deadline, so a missing message fails the
 // test instead of hanging it.
 type client struct {
-	t       *testing.T
+	t       testing.TB
 	conn    net.Conn
 	r       *bufio.Reader
 	seq     int
@@ -27,7 +27,7 @@ type client struct {
 
 const readTimeout = 20 * time.Second
 
-func startServe(t *testing.T, opts Options) *client {
+func startServe(t testing.TB, opts Options) *client {
 	t.Helper()
 	ours, theirs := net.Pipe()
 	c := &client{t: t, conn: ours, r: bufio.NewReader(ours), served: make(chan error, 1)}

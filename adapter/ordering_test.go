@@ -14,7 +14,7 @@ import (
 // process. That the features work on real programs is checked in
 // session_test.go against tracer/linux.
 
-func handshake(t *testing.T, c *client) {
+func handshake(t testing.TB, c *client) {
 	t.Helper()
 	seq := c.send("initialize", &dap.InitializeRequest{Arguments: dap.InitializeRequestArguments{AdapterID: "test"}})
 	resp := expectResponse[*dap.InitializeResponse](c, seq)
@@ -53,7 +53,7 @@ func TestUnknownCommandAndBadArgumentsKeepServing(t *testing.T) {
 	}
 }
 
-func launchScripted(t *testing.T, c *client, args string) {
+func launchScripted(t testing.TB, c *client, args string) {
 	t.Helper()
 	handshake(t, c)
 	seq := c.send("launch", &dap.LaunchRequest{Arguments: []byte(args)})

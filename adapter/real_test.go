@@ -18,14 +18,14 @@ import (
 
 const basicSrc = "session_basic.c"
 
-func startReal(t *testing.T) *client {
+func startReal(t testing.TB) *client {
 	t.Helper()
 	return startServe(t, Options{Launcher: linuxtracer.Launcher{}})
 }
 
 // launchReal sends initialize and launch for program and reads through the
 // process and thread events; it returns the process id.
-func launchReal(t *testing.T, c *client, args map[string]any) int {
+func launchReal(t testing.TB, c *client, args map[string]any) int {
 	t.Helper()
 	handshake(t, c)
 	raw, err := json.Marshal(args)
@@ -46,7 +46,7 @@ func launchReal(t *testing.T, c *client, args map[string]any) int {
 }
 
 // requestBreakpoints sets line breakpoints in one source and returns them.
-func requestBreakpoints(t *testing.T, c *client, path string, lines ...int) []dap.Breakpoint {
+func requestBreakpoints(t testing.TB, c *client, path string, lines ...int) []dap.Breakpoint {
 	t.Helper()
 	bps := make([]dap.SourceBreakpoint, len(lines))
 	for i, l := range lines {
@@ -63,7 +63,7 @@ func requestBreakpoints(t *testing.T, c *client, path string, lines ...int) []da
 
 // wantStopped reads the next stopped event (thread events may come first)
 // and checks its reason and thread.
-func wantStopped(t *testing.T, c *client, reason string, tid int) *dap.StoppedEvent {
+func wantStopped(t testing.TB, c *client, reason string, tid int) *dap.StoppedEvent {
 	t.Helper()
 	for {
 		m := c.nextNonOutput()
@@ -81,7 +81,7 @@ func wantStopped(t *testing.T, c *client, reason string, tid int) *dap.StoppedEv
 	}
 }
 
-func requestStack(t *testing.T, c *client, tid, start, levels int) *dap.StackTraceResponse {
+func requestStack(t testing.TB, c *client, tid, start, levels int) *dap.StackTraceResponse {
 	t.Helper()
 	seq := c.send("stackTrace", &dap.StackTraceRequest{Arguments: dap.StackTraceArguments{
 		ThreadId: tid, StartFrame: start, Levels: levels}})
@@ -89,7 +89,7 @@ func requestStack(t *testing.T, c *client, tid, start, levels int) *dap.StackTra
 }
 
 // wantTop checks the innermost frame's function and line.
-func wantTop(t *testing.T, c *client, tid int, function string, line int) dap.StackFrame {
+func wantTop(t testing.TB, c *client, tid int, function string, line int) dap.StackFrame {
 	t.Helper()
 	st := requestStack(t, c, tid, 0, 1)
 	if len(st.Body.StackFrames) != 1 {
@@ -102,14 +102,14 @@ func wantTop(t *testing.T, c *client, tid int, function string, line int) dap.St
 	return f
 }
 
-func continueThread(t *testing.T, c *client, tid int) {
+func continueThread(t testing.TB, c *client, tid int) {
 	t.Helper()
 	seq := c.send("continue", &dap.ContinueRequest{Arguments: dap.ContinueArguments{ThreadId: tid}})
 	wantResponse[*dap.ContinueResponse](c, seq)
 }
 
 // wantExit reads up to `exited` and `terminated` and checks the code.
-func wantExit(t *testing.T, c *client, code int) {
+func wantExit(t testing.TB, c *client, code int) {
 	t.Helper()
 	for {
 		m := c.nextNonOutput()

@@ -16,7 +16,7 @@ import (
 const spinSrc = "session_spin.c"
 
 // runSpin launches session_spin.c and lets it run.
-func runSpin(t *testing.T, c *client) int {
+func runSpin(t testing.TB, c *client) int {
 	t.Helper()
 	pid := launchReal(t, c, map[string]any{"program": fixture.C(t, spinSrc)})
 	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})

@@ -10,14 +10,10 @@ import (
 	"github.com/dapproc/dapproc/symbols"
 )
 
-// rendezvousFunction is the dynamic linker's r_brk: the empty function it
-// calls after each change of the list of loaded objects (at start-up and
-// at each dlopen/dlclose), so that a debugger with a breakpoint there can
-// look at the new list.
-const rendezvousFunction = "_dl_debug_state"
-
 // loadSymbols (re)builds the symbol table from the process's mappings, at
-// entry and after exec, sets the rendezvous breakpoint, and binds the
+// entry and after exec, sets the rendezvous breakpoint (the dynamic
+// linker's r_brk, which it calls after each change of the list of loaded
+// objects: at start-up and at each dlopen/dlclose), and binds the
 // breakpoints that wait for code, handing emit a `breakpoint` event for
 // each. Must be called with the process stopped.
 func (s *Session) loadSymbols(emit func(dap.Message)) {
@@ -30,20 +26,13 @@ func (s *Session) loadSymbols(emit func(dap.Message)) {
 	s.bps.forgetPhysical()
 	s.rendezvous = 0
 	s.syncTable()
-	// TODO(symbols): take r_brk from symbols/rendezvous.go (DT_DEBUG's
-	// r_debug) when it lands; the dynamic linker's symbol is the same
-	// address on glibc.
-	if fns, _, err := s.table.FunctionAddresses(rendezvousFunction); err == nil {
-		for _, f := range fns {
-			if f.Image != nil && f.Image.Path != s.proc.Executable() {
-				if err := s.bps.acquireInternal(s, f.Entry); err != nil {
-					s.log.Warn("rendezvous breakpoint", "addr", fmt.Sprintf("%#x", f.Entry), "err", err)
-					break
-				}
-				s.rendezvous = f.Entry
-				break
-			}
-		}
+	// A static executable has no dynamic linker and no libraries to watch.
+	if addr, err := s.table.LinkerBreakAddress(); err != nil {
+		s.log.Debug("no rendezvous breakpoint", "err", err)
+	} else if err := s.bps.acquireInternal(s, addr); err != nil {
+		s.log.Warn("rendezvous breakpoint", "addr", fmt.Sprintf("%#x", addr), "err", err)
+	} else {
+		s.rendezvous = addr
 	}
 	s.bindPending(emit)
 }

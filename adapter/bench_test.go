@@ -1,0 +1,81 @@
+package adapter
+
+import (
+	"testing"
+
+	"github.com/google/go-dap"
+
+	"github.com/dapproc/dapproc/internal/fixture"
+)
+
+func startBench(b *testing.B) *client { return startReal(b) }
+
+// launchBench launches the fixture built from src, through the process
+// and thread events.
+func launchBench(b *testing.B, c *client, src string) int {
+	return launchReal(b, c, map[string]any{"program": fixture.C(b, src)})
+}
+
+// BenchmarkBreakpointRoundTrip measures continue → stopped at a breakpoint
+// hit on every iteration of session_spin.c's loop: the request, the
+// resume, the trap, the stop of the world and the stopped event.
+func BenchmarkBreakpointRoundTrip(b *testing.B) {
+	c := startBench(b)
+	pid := launchBench(b, c, spinSrc)
+	requestBreakpoints(c.t, c, fixture.Source(b, spinSrc), fixture.Line(b, spinSrc, "tick"))
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	wantStopped(c.t, c, "breakpoint", pid)
+	b.ResetTimer()
+	for b.Loop() {
+		continueThread(c.t, c, pid)
+		wantStopped(c.t, c, "breakpoint", pid)
+	}
+}
+
+// BenchmarkInstructionStep measures next with granularity instruction,
+// request to stopped event.
+func BenchmarkInstructionStep(b *testing.B) {
+	c := startBench(b)
+	pid := launchBench(b, c, spinSrc)
+	requestBreakpoints(c.t, c, fixture.Source(b, spinSrc), fixture.Line(b, spinSrc, "tick"))
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	wantStopped(c.t, c, "breakpoint", pid)
+	requestBreakpoints(c.t, c, fixture.Source(b, spinSrc))
+	b.ResetTimer()
+	for b.Loop() {
+		seq := c.send("next", &dap.NextRequest{Arguments: dap.NextArguments{ThreadId: pid, Granularity: "instruction"}})
+		wantResponse[*dap.NextResponse](c, seq)
+		wantStopped(c.t, c, "step", pid)
+	}
+}
+
+// BenchmarkLaunchToFirstStop measures a whole session start: initialize,
+// launch, setBreakpoints, configurationDone, up to the first breakpoint
+// stop (then the debuggee is killed, outside the timing).
+func BenchmarkLaunchToFirstStop(b *testing.B) {
+	prog := fixture.C(b, basicSrc)
+	src := fixture.Source(b, basicSrc)
+	line := fixture.Line(b, basicSrc, "add_body")
+	for b.Loop() {
+		c := startBench(b)
+		handshake(c.t, c)
+		seq := c.send("launch", &dap.LaunchRequest{Arguments: []byte(`{"program":"` + prog + `"}`)})
+		wantResponse[*dap.LaunchResponse](c, seq)
+		pid := want[*dap.ProcessEvent](c).Body.SystemProcessId
+		want[*dap.ThreadEvent](c)
+		requestBreakpoints(c.t, c, src, line)
+		seq = c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+		wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+		wantStopped(c.t, c, "breakpoint", pid)
+		b.StopTimer()
+		seq = c.send("disconnect", &dap.DisconnectRequest{})
+		wantExit(c.t, c, 137)
+		wantResponse[*dap.DisconnectResponse](c, seq)
+		if err := c.closeAndWait(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
