@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/dapproc/dapproc/internal/fixture"
+	"github.com/dapproc/dapproc/tracer"
+	"golang.org/x/arch/x86/x86asm"
 )
 
 // TestBranchTargetPredictsTheStep stops before each kind of branch in a
@@ -102,5 +104,33 @@ func TestBranchTargetOfOtherInstructions(t *testing.T) {
 	}
 	if _, err := nop.BranchTarget(nil, nil); err == nil {
 		t.Error("BranchTarget of nop succeeded; want an error")
+	}
+}
+
+// TestEffectiveAddressForms covers the address forms the live test's
+// fixture does not: segment bases (thread-local storage) and 32-bit
+// addressing.
+func TestEffectiveAddressForms(t *testing.T) {
+	regs := tracer.Regs{FsBase: 0x7f0000001000, GsBase: 0x7f0000009000, Rax: 0x100002000, Rbx: 0x5000, Rsi: 3}
+	for _, tc := range []struct {
+		code []byte
+		want uint64
+	}{
+		{[]byte{0x64, 0xff, 0x14, 0x25, 0x10, 0x00, 0x00, 0x00}, 0x7f0000001010}, // call *%fs:0x10
+		{[]byte{0x65, 0xff, 0x24, 0x25, 0x28, 0x00, 0x00, 0x00}, 0x7f0000009028}, // jmp *%gs:0x28
+		{[]byte{0x67, 0xff, 0x10}, 0x2000},                                       // call *(%eax): 32-bit address
+		{[]byte{0xff, 0x54, 0xf3, 0xf8}, 0x5000 + 3*8 - 8},                       // call *-0x8(%rbx,%rsi,8)
+	} {
+		inst, err := Decode(tc.code, 0x401000)
+		if err != nil {
+			t.Fatalf("Decode(% x): %v", tc.code, err)
+		}
+		m, ok := inst.x86.Args[0].(x86asm.Mem)
+		if !ok || !inst.Indirect {
+			t.Fatalf("%s: not an indirect branch through memory", inst.GNU(nil))
+		}
+		if got, err := inst.effectiveAddress(&regs, m); err != nil || got != tc.want {
+			t.Errorf("%s: address %#x, %v; want %#x", inst.GNU(nil), got, err, tc.want)
+		}
 	}
 }
