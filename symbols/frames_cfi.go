@@ -16,7 +16,15 @@ import (
 type cfiIndex struct {
 	fdes frame.FrameDescriptionEntries
 	err  error // why there is none, for the error of an unwind that needed it
+
+	// rows caches the CFI row computed for an address: the same return
+	// addresses come back at every stop (and at every level of a
+	// recursion). Rows are only read once made.
+	rows map[uint64]*frame.FrameContext
 }
+
+// maxCachedRows bounds rows; past it the cache starts over.
+const maxCachedRows = 1 << 14
 
 // frames returns the image's call-frame information, parsing it on first use.
 func (im *Image) frames() *cfiIndex {
@@ -72,4 +80,25 @@ func (c *cfiIndex) fdeAt(pc uint64) *frame.FrameDescriptionEntry {
 		return nil
 	}
 	return fde
+}
+
+// rowAt returns the CFI row (CFA and register rules) in effect at the
+// run-time address pc, or nil when no FDE covers it.
+func (c *cfiIndex) rowAt(pc uint64) (*frame.FrameContext, error) {
+	if row, ok := c.rows[pc]; ok {
+		return row, nil
+	}
+	fde := c.fdeAt(pc)
+	if fde == nil {
+		return nil, nil
+	}
+	row, err := fde.EstablishFrame(pc)
+	if err != nil {
+		return nil, err
+	}
+	if c.rows == nil || len(c.rows) >= maxCachedRows {
+		c.rows = map[uint64]*frame.FrameContext{}
+	}
+	c.rows[pc] = row
+	return row, nil
 }

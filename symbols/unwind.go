@@ -83,6 +83,7 @@ func (t *Table) Unwind(regs *op.DwarfRegisters, mem MemoryReader, maxFrames int)
 	if regs == nil || regs.Reg(regPC) == nil || regs.Reg(regSP) == nil {
 		return nil, errors.New("unwind: the registers lack the PC or the stack pointer")
 	}
+	mem = newPageCache(mem)
 	cur := cloneRegs(regs)
 	exact := true // cur's PC is the interrupted instruction, not a return address
 	var frames []Frame
@@ -136,11 +137,11 @@ func (t *Table) Unwind(regs *op.DwarfRegisters, mem MemoryReader, maxFrames int)
 // the frame is the outermost one (its return address is undefined).
 func (t *Table) callerOf(im *Image, lookup uint64, regs *op.DwarfRegisters, mem MemoryReader, innermost bool) (uint64, *op.DwarfRegisters, error) {
 	if im != nil {
-		if fde := im.frames().fdeAt(lookup); fde != nil {
-			fctx, err := fde.EstablishFrame(lookup)
-			if err != nil {
-				return 0, nil, fmt.Errorf("call-frame program of %s at %#x: %w", im.Path, lookup, err)
-			}
+		fctx, err := im.frames().rowAt(lookup)
+		if err != nil {
+			return 0, nil, fmt.Errorf("call-frame program of %s at %#x: %w", im.Path, lookup, err)
+		}
+		if fctx != nil {
 			return callerFromCFI(fctx, regs, mem)
 		}
 	}
@@ -298,7 +299,9 @@ func isOutermost(f *Function) bool {
 }
 
 func newRegsLike(r *op.DwarfRegisters) *op.DwarfRegisters {
-	n := op.NewDwarfRegisters(r.StaticBase, nil, r.ByteOrder, r.PCRegNum, r.SPRegNum, r.BPRegNum, r.LRRegNum)
+	// Room for the general registers and the PC, so AddReg does not grow
+	// the slice register by register.
+	n := op.NewDwarfRegisters(r.StaticBase, make([]*op.DwarfRegister, regPC+1), r.ByteOrder, r.PCRegNum, r.SPRegNum, r.BPRegNum, r.LRRegNum)
 	if n.ByteOrder == nil {
 		n.ByteOrder = binary.LittleEndian
 	}

@@ -31,6 +31,7 @@ func (t *Table) FrameVariables(f *Frame, mem MemoryReader) (params, locals []*Va
 		return nil, nil, nil // no debug info: nothing to list, and nothing wrong
 	}
 	im := f.Image
+	mem = newPageCache(mem)
 	scope, err := im.scopeTree(fn.DIE)
 	if err != nil {
 		return nil, nil, err

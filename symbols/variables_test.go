@@ -193,3 +193,74 @@ func TestGlobals(t *testing.T) {
 		t.Errorf("got %d globals, want the fixture's 4", len(globals))
 	}
 }
+
+// stopDeep stops the chain fixture 26 calls deep (recurse(25) down to 0).
+func stopDeep(b *testing.B) *tracee {
+	bin := fixture.C(b, chainSrc, "-pthread")
+	p := startTracee(b, bin, "recurse")
+	p.breakAt(chainSrc, fixture.Line(b, chainSrc, "recurse_bottom"))
+	p.cont()
+	return p
+}
+
+// BenchmarkUnwind20 is a stack trace of 20 frames at a stop, caches warm
+// (the steady state of a debugging session).
+func BenchmarkUnwind20(b *testing.B) {
+	p := stopDeep(b)
+	tab := p.table()
+	regs := p.dwarfRegs()
+	for b.Loop() {
+		frames, err := tab.Unwind(regs, p, 20)
+		if err != nil || len(frames) != 20 {
+			b.Fatalf("%d frames, %v", len(frames), err)
+		}
+	}
+}
+
+// BenchmarkUnwind20AndLocals adds the parameters and locals of every one
+// of the 20 frames.
+func BenchmarkUnwind20AndLocals(b *testing.B) {
+	p := stopDeep(b)
+	tab := p.table()
+	regs := p.dwarfRegs()
+	for b.Loop() {
+		frames, err := tab.Unwind(regs, p, 20)
+		if err != nil || len(frames) != 20 {
+			b.Fatalf("%d frames, %v", len(frames), err)
+		}
+		for i := range frames {
+			params, locals, err := tab.FrameVariables(&frames[i], p)
+			if err != nil || len(params) != 1 || len(locals) != 1 {
+				b.Fatalf("frame %d: %d params, %d locals, %v", i, len(params), len(locals), err)
+			}
+		}
+	}
+}
+
+// BenchmarkUnwind20Cold is the first stack trace of a session: images
+// opened, libc's .eh_frame parsed, DWARF scopes loaded.
+func BenchmarkUnwind20Cold(b *testing.B) {
+	p := stopDeep(b)
+	regs := p.dwarfRegs()
+	maps, err := ReadMaps(p.pid)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		tab := NewTable()
+		added, _, err := tab.Sync(maps)
+		if err != nil {
+			b.Fatal(err)
+		}
+		frames, err := tab.Unwind(regs, p, 20)
+		if err != nil || len(frames) != 20 {
+			b.Fatalf("%d frames, %v", len(frames), err)
+		}
+		if _, _, err := tab.FrameVariables(&frames[0], p); err != nil {
+			b.Fatal(err)
+		}
+		for _, im := range added {
+			im.Close()
+		}
+	}
+}
