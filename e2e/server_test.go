@@ -83,3 +83,33 @@ func TestVersionAndBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// On loopback, a connection from another local user is closed unanswered;
+// our own user is served.
+func TestLoopbackRefusesOtherUsers(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root to connect as another user")
+	}
+	a, addr := daptest.StartServer(t, dapproc, "--listen", "127.0.0.1:0")
+	host, port, _ := net.SplitHostPort(addr)
+	// bash connects as nobody, sends initialize, and prints what comes back.
+	const request = `{"seq":1,"type":"request","command":"initialize","arguments":{"adapterID":"x"}}`
+	script := `exec 3<>"/dev/tcp/$1/$2" && printf 'Content-Length: %d\r\n\r\n%s' ${#3} "$3" >&3 && cat <&3`
+	cmd := exec.Command("bash", "-c", script, "bash", host, port, request)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.Output()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatalf("running bash as nobody: %v", err)
+	}
+	// bash's write may fail on the closed connection (exit 1): what
+	// matters is that nothing came back.
+	if len(out) != 0 {
+		t.Errorf("user nobody got %q; want the connection closed unanswered", out)
+	}
+	a.WaitStderr("refusing connection")
+	a.WaitStderr("peer uid 65534")
+
+	c, _ := daptest.Dial(t, "tcp", addr)
+	initialize(t, c)
+}
