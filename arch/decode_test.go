@@ -477,4 +477,3 @@ func BenchmarkDecodeFunction(b *testing.B) {
 		b.ReportMetric(insts, "insts/op")
 	})
 }
-
