@@ -36,9 +36,10 @@ type Function struct {
 	// or 0 for a function known only from the symbol table.
 	DIE dwarf.Offset
 
-	shortName string   // DW_AT_name, unqualified; the symbol name
-	aliases   []string // other symbols at the same address
-	global    bool     // from a global symbol
+	shortName string       // DW_AT_name, unqualified; the symbol name
+	origin    dwarf.Offset // DW_AT_abstract_origin of a concrete copy of an inline function
+	aliases   []string     // other symbols at the same address
+	global    bool         // from a global symbol
 	unit      *unit
 	bodySet   bool
 	body      uint64
@@ -131,6 +132,11 @@ func (u *unit) functions() ([]*Function, error) {
 		case dwarf.TagSubprogram:
 			if f := u.newFunction(d, e, files); f != nil {
 				u.funcs = append(u.funcs, f)
+			} else if inl, ok := e.Val(dwarf.AttrInline).(int64); ok && inl&1 != 0 {
+				// DW_INL_inlined or DW_INL_declared_inlined: an abstract
+				// instance whose copies live inside other functions.
+				name, linkage, _, _ := describeSubprogram(d, e)
+				u.inlined = append(u.inlined, abstractFunc{e.Offset, displayName(name, linkage), name, linkage})
 			}
 		}
 		r.SkipChildren()
@@ -145,6 +151,13 @@ func (u *unit) functions() ([]*Function, error) {
 	return u.funcs, nil
 }
 
+// abstractFunc is the abstract instance of a function that was inlined
+// somewhere in the unit.
+type abstractFunc struct {
+	die                  dwarf.Offset
+	name, short, mangled string
+}
+
 // newFunction builds a Function from a subprogram entry that has code, or
 // returns nil for a declaration or an abstract (inline-only) instance.
 func (u *unit) newFunction(d *dwarf.Data, e *dwarf.Entry, files []string) *Function {
@@ -154,6 +167,7 @@ func (u *unit) newFunction(d *dwarf.Data, e *dwarf.Entry, files []string) *Funct
 	}
 	bias := u.im.Bias
 	f := &Function{Image: u.im, DIE: e.Offset, unit: u}
+	f.origin, _ = e.Val(dwarf.AttrAbstractOrigin).(dwarf.Offset)
 	for _, rg := range rs {
 		if rg[1] > rg[0] {
 			f.Ranges = append(f.Ranges, [2]uint64{rg[0] + bias, rg[1] + bias})
@@ -366,7 +380,9 @@ func (f *Function) StatementAddresses() []uint64 {
 
 // FunctionAddresses finds the functions called name in every image and
 // returns them with the run-time address of each one's body (BodyEntry),
-// for function breakpoints. name may be the displayed name
+// for function breakpoints. A function also inlined into others yields one
+// more address per inlined copy (its first instruction), paired with the
+// function that copy is inside. name may be the displayed name
 // ("ns::Klass::method(int)"), the same without parameters
 // ("ns::Klass::method"), the unqualified name, or the linkage name. An
 // image whose DWARF has no such function is searched in its ELF symbol
@@ -376,12 +392,24 @@ func (t *Table) FunctionAddresses(name string) ([]*Function, []uint64, error) {
 	var addrs []uint64
 	for _, im := range t.images {
 		found := im.dwarfFunctionsNamed(name)
-		if len(found) == 0 {
+		copies := im.inlinedCopiesNamed(name)
+		if len(found) == 0 && len(copies) == 0 {
 			found = im.symbolsNamed(name)
+			for i, f := range found {
+				// An alias (malloc for __libc_malloc) of a function
+				// DWARF describes: use the DWARF one.
+				if df := im.dwarfFunctionAt(f.Entry); df != nil && df.Entry == f.Entry {
+					found[i] = df
+				}
+			}
 		}
 		for _, f := range found {
 			fns = append(fns, f)
 			addrs = append(addrs, f.BodyEntry())
+		}
+		for _, c := range copies {
+			fns = append(fns, c.in)
+			addrs = append(addrs, c.entry)
 		}
 	}
 	if len(fns) == 0 {
@@ -397,11 +425,17 @@ func (im *Image) dwarfFunctionsNamed(name string) []*Function {
 	}
 	if ix.byName == nil {
 		ix.byName = map[string][]*Function{}
+		ix.inlinedByName = map[string][]inlineRef{}
 		for _, u := range ix.units {
 			fs, _ := u.functions()
 			for _, f := range fs {
-				for _, k := range nameKeys(f) {
+				for _, k := range nameKeys(f.Name, f.shortName, f.Mangled) {
 					ix.byName[k] = append(ix.byName[k], f)
+				}
+			}
+			for _, a := range u.inlined {
+				for _, k := range nameKeys(a.name, a.short, a.mangled) {
+					ix.inlinedByName[k] = append(ix.inlinedByName[k], inlineRef{u, a.die})
 				}
 			}
 		}
@@ -409,9 +443,45 @@ func (im *Image) dwarfFunctionsNamed(name string) []*Function {
 	return ix.byName[name]
 }
 
+// inlineRef names an abstract inline function of a unit.
+type inlineRef struct {
+	u   *unit
+	die dwarf.Offset
+}
+
+// copyAt is one inlined copy of a function: where it starts, and the
+// function it was inlined into.
+type copyAt struct {
+	entry uint64
+	in    *Function
+}
+
+// inlinedCopiesNamed finds the inlined copies of the function called name,
+// reading the DIE trees of the functions of the units that inline it.
+func (im *Image) inlinedCopiesNamed(name string) []copyAt {
+	if im.dwarfFunctionsNamed(name); im.units == nil {
+		return nil
+	}
+	var out []copyAt
+	for _, ref := range im.units.inlinedByName[name] {
+		for _, f := range ref.u.funcs {
+			for _, c := range f.inlinedCopies() {
+				// A copy inlined into the function's own out-of-line
+				// instance (glibc's cancellable system calls) is part of
+				// it, not another place it is called.
+				if c.origin == ref.die && len(c.ranges) > 0 && f.origin != ref.die {
+					out = append(out, copyAt{c.entry, f})
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].entry < out[j].entry })
+	return out
+}
+
 // nameKeys lists the distinct names a function may be asked for by.
-func nameKeys(f *Function) []string {
-	keys := []string{f.Name}
+func nameKeys(name, short, mangled string) []string {
+	keys := []string{name}
 	add := func(k string) {
 		for _, have := range keys {
 			if have == k || k == "" {
@@ -420,11 +490,11 @@ func nameKeys(f *Function) []string {
 		}
 		keys = append(keys, k)
 	}
-	if f.Mangled != "" {
-		add(f.Mangled)
-		add(demangle.Filter(f.Mangled, demangle.NoParams))
+	if mangled != "" {
+		add(mangled)
+		add(demangle.Filter(mangled, demangle.NoParams))
 	}
-	add(f.shortName)
+	add(short)
 	return keys
 }
 
@@ -540,8 +610,10 @@ type InlinedCall struct {
 // inlinedCopy is one DW_TAG_inlined_subroutine of a function.
 type inlinedCopy struct {
 	die    dwarf.Offset
-	ranges [][2]uint64 // run-time
-	depth  int         // 1 for a copy inlined straight into the function
+	origin dwarf.Offset // the abstract instance (DW_AT_abstract_origin)
+	entry  uint64       // run-time address of its first instruction
+	ranges [][2]uint64  // run-time
+	depth  int          // 1 for a copy inlined straight into the function
 	name   string
 	call   Location
 }
@@ -625,9 +697,19 @@ func (f *Function) inlinedCopies() []inlinedCopy {
 		switch e.Tag {
 		case dwarf.TagInlinedSubroutine:
 			c := inlinedCopy{die: e.Offset, depth: inl + 1}
+			c.origin, _ = e.Val(dwarf.AttrAbstractOrigin).(dwarf.Offset)
 			rs, _ := d.Ranges(e)
 			for _, rg := range rs {
 				c.ranges = append(c.ranges, [2]uint64{rg[0] + f.Image.Bias, rg[1] + f.Image.Bias})
+			}
+			if len(c.ranges) > 0 {
+				c.entry = c.ranges[0][0]
+			}
+			if lo, ok := e.Val(dwarf.AttrLowpc).(uint64); ok {
+				c.entry = lo + f.Image.Bias
+			}
+			if ep, ok := e.Val(dwarf.AttrEntrypc).(uint64); ok {
+				c.entry = ep + f.Image.Bias
 			}
 			name, linkage, _, _ := describeSubprogram(d, e)
 			c.name = displayName(name, linkage)

@@ -194,8 +194,9 @@ type unitIndex struct {
 	ranges []unitRange // link-time, sorted by lo
 	maxHi  []uint64    // maxHi[i] = max(ranges[0..i].hi), so lookups survive overlaps
 
-	byFile map[string][]*unit // source path -> units whose file table names it; built on first need
-	byName map[string][]*Function
+	byFile        map[string][]*unit     // source path -> units whose file table names it; built on first need
+	byName        map[string][]*Function // built on the first lookup by name
+	inlinedByName map[string][]inlineRef
 }
 
 type unitRange struct {
@@ -219,7 +220,8 @@ type unit struct {
 	funcs    []*Function // sorted by Entry
 	funcsErr error
 	funcsSet bool
-	fnRanges []funcRange // run-time, sorted by lo
+	fnRanges []funcRange    // run-time, sorted by lo
+	inlined  []abstractFunc // functions inlined in this unit
 }
 
 type funcRange struct {
