@@ -253,3 +253,53 @@ func itoa(n int) string {
 		}
 	}
 }
+
+func TestCrashStopsWithException(t *testing.T) {
+	const src = "session_crash.c"
+	c := startReal(t)
+	pid := launchReal(t, c, map[string]any{"program": fixture.C(t, src)})
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	st := wantStopped(t, c, "exception", pid)
+	if st.Body.Description != "SIGSEGV at 0x0: address not mapped" {
+		t.Errorf("exception description %q", st.Body.Description)
+	}
+	wantTop(t, c, pid, "crash", fixture.Line(t, src, "crash"))
+	// Continuing delivers the signal: the program dies of it.
+	continueThread(t, c, pid)
+	wantExit(t, c, 128+11)
+	if got := c.out.stdout.String(); got != "about to crash\n" {
+		t.Errorf("stdout %q", got)
+	}
+}
+
+func TestDisconnectWithoutTerminatingDetaches(t *testing.T) {
+	c := startReal(t)
+	pid := runSpin(t, c)
+	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
+	// go-dap leaves out a false terminateDebuggee (omitempty): write it by hand.
+	c.seq++
+	seq := c.seq
+	c.sendRaw(`{"seq":` + itoa(seq) + `,"type":"request","command":"disconnect","arguments":{"terminateDebuggee":false}}`)
+	want[*dap.TerminatedEvent](c)
+	wantResponse[*dap.DisconnectResponse](c, seq)
+	if err := c.closeAndWait(); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(pid, 0); err != nil {
+		t.Fatalf("process %d is gone after disconnect with terminateDebuggee false: %v", pid, err)
+	}
+}
+
+func TestTerminate(t *testing.T) {
+	c := startReal(t)
+	pid := runSpin(t, c)
+	seq := c.send("terminate", &dap.TerminateRequest{})
+	wantExit(t, c, 137)
+	wantResponse[*dap.TerminateResponse](c, seq)
+	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("process %d still exists after terminate: %v", pid, err)
+	}
+	seq = c.send("disconnect", &dap.DisconnectRequest{})
+	wantResponse[*dap.DisconnectResponse](c, seq)
+}

@@ -171,7 +171,7 @@ func (s *Session) SetBreakpoints(path string, lines []int) ([]dap.Breakpoint, er
 func (s *Session) resolve(lb *lineBreakpoint) {
 	addrs, actual, err := s.lineAddresses(lb.path, lb.line)
 	if err != nil {
-		lb.message = err.Error()
+		lb.message = err.Error() + "; it is bound if a library loaded later has this line"
 		return
 	}
 	if err := s.bps.bind(s, lb, addrs, actual); err != nil {

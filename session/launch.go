@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"unicode/utf8"
 
 	"github.com/google/go-dap"
 
@@ -117,7 +118,8 @@ func (s *Session) ConfigurationDone() error {
 
 // pumpOutput sends what the debuggee writes to r as `output` events of the
 // given category, until EOF. Each read becomes one event, so the order within
-// a stream is kept; the session waits for the pumps before it sends `exited`.
+// a stream is kept; a UTF-8 character cut by a read waits for its other
+// bytes. The session waits for the pumps before it sends `exited`.
 func (s *Session) pumpOutput(r io.Reader, category string) {
 	if r == nil {
 		return
@@ -126,14 +128,21 @@ func (s *Session) pumpOutput(r io.Reader, category string) {
 	go func() {
 		defer s.output.Done()
 		buf := make([]byte, 32*1024)
+		held := 0 // bytes of a cut character kept at the start of buf
 		for {
-			n, err := r.Read(buf)
-			if n > 0 {
+			n, err := r.Read(buf[held:])
+			n += held
+			whole := n
+			if err == nil {
+				whole = wholeUTF8(buf[:n])
+			}
+			if whole > 0 {
 				s.send(&dap.OutputEvent{
 					Event: dap.Event{Event: "output"},
-					Body:  dap.OutputEventBody{Category: category, Output: string(buf[:n])},
+					Body:  dap.OutputEventBody{Category: category, Output: string(buf[:whole])},
 				})
 			}
+			held = copy(buf, buf[whole:n])
 			if err != nil {
 				if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrClosed) {
 					s.log.Debug("debuggee output", "category", category, "err", err)
@@ -142,6 +151,24 @@ func (s *Session) pumpOutput(r io.Reader, category string) {
 			}
 		}
 	}()
+}
+
+// wholeUTF8 returns the length of the longest prefix of b that does not
+// end inside a UTF-8 character.
+func wholeUTF8(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax+1; i-- {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			return len(b)
+		}
+		if utf8.RuneStart(c) {
+			if utf8.FullRune(b[i:]) {
+				return len(b)
+			}
+			return i
+		}
+	}
+	return len(b)
 }
 
 func threadEvent(reason string, tid int) *dap.ThreadEvent {

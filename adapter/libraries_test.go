@@ -1,0 +1,49 @@
+package adapter
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-dap"
+
+	"github.com/dapproc/dapproc/internal/fixture"
+)
+
+// TestPendingBreakpointInDlopenedLibrary sets a breakpoint in a library
+// that is not loaded yet: it stays unverified, a `breakpoint` event
+// verifies it when dlopen maps the library, and it is hit.
+func TestPendingBreakpointInDlopenedLibrary(t *testing.T) {
+	const libSrc = "session_lib.c"
+	lib := fixture.C(t, libSrc, "-shared", "-fPIC")
+	prog := fixture.C(t, "session_dlopen.c", "-ldl")
+	c := startReal(t)
+	pid := launchReal(t, c, map[string]any{"program": prog, "args": []string{lib}})
+	body := fixture.Line(t, libSrc, "lib_body")
+	bps := requestBreakpoints(t, c, fixture.Source(t, libSrc), body)
+	if bps[0].Verified || bps[0].Message == "" {
+		t.Fatalf("breakpoint in a library not loaded yet: %+v, want unverified with a reason", bps[0])
+	}
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+
+	ev := want[*dap.BreakpointEvent](c)
+	if ev.Body.Reason != "changed" || ev.Body.Breakpoint.Id != bps[0].Id || !ev.Body.Breakpoint.Verified || ev.Body.Breakpoint.Line != body {
+		t.Errorf("breakpoint event %+v, want breakpoint %d verified at line %d", ev.Body, bps[0].Id, body)
+	}
+	st := wantStopped(t, c, "breakpoint", pid)
+	if len(st.Body.HitBreakpointIds) != 1 || st.Body.HitBreakpointIds[0] != bps[0].Id {
+		t.Errorf("hitBreakpointIds %v, want [%d]", st.Body.HitBreakpointIds, bps[0].Id)
+	}
+	frames := requestStack(t, c, pid, 0, 2).Body.StackFrames
+	if frames[0].Name != "lib_triple" || frames[0].Line != body || !strings.HasSuffix(frames[0].Source.Path, libSrc) {
+		t.Errorf("top frame %+v", frames[0])
+	}
+	if frames[1].Name != "main" || frames[1].Line != fixture.Line(t, "session_dlopen.c", "call_lib") {
+		t.Errorf("caller frame %+v", frames[1])
+	}
+	continueThread(t, c, pid)
+	wantExit(t, c, 0)
+	if got := c.out.stdout.String(); got != "triple 42\n" {
+		t.Errorf("stdout %q", got)
+	}
+}
