@@ -86,10 +86,11 @@ func (v *Variable) bytes(mem MemoryReader, n int64) ([]byte, error) {
 func (v *Variable) format(mem MemoryReader) (value string, hasChildren bool, why string) {
 	rt := resolve(v.typ)
 	switch t := rt.(type) {
+	case *godwarf.StringType:
+		return v.formatGoString(mem)
+	case *godwarf.SliceType:
+		return v.formatGoSlice(t, mem)
 	case *godwarf.StructType:
-		if isGoString(t) {
-			return v.formatGoString(mem)
-		}
 		return "{...}", len(t.Field) > 0, ""
 	case *godwarf.ArrayType:
 		return v.formatArray(t, mem)
@@ -277,6 +278,17 @@ func (v *Variable) Children(mem MemoryReader, start, count int) ([]*Variable, er
 		}
 	}
 	switch t := resolve(v.typ).(type) {
+	case *godwarf.StringType:
+		return nil, nil
+	case *godwarf.SliceType:
+		p, n, _, err := v.goSliceHeader(mem)
+		if err != nil {
+			return nil, err
+		}
+		esize := t.ElemType.Size()
+		each(int(min(n, maxValueBytes)), func(i int) *Variable {
+			return v.tab.newVariable(v.im, fmt.Sprintf("[%d]", i), t.ElemType, p+uint64(i)*uint64(esize), nil, mem)
+		})
 	case *godwarf.StructType:
 		each(len(t.Field), func(i int) *Variable { return v.field(t, t.Field[i], mem) })
 	case *godwarf.ArrayType:
@@ -358,9 +370,21 @@ func (v *Variable) field(st *godwarf.StructType, f *godwarf.StructField, mem Mem
 	return &Variable{Name: f.Name, Type: typeName(f.Type), Value: val, typ: f.Type, tab: v.tab, im: v.im}
 }
 
-// isGoString recognises Go's string header type.
-func isGoString(t *godwarf.StructType) bool {
-	return t.StructName == "string" && len(t.Field) == 2 && t.Field[0].Name == "str" && t.Field[1].Name == "len"
+// goSliceHeader reads a Go slice's array pointer, length and capacity.
+func (v *Variable) goSliceHeader(mem MemoryReader) (p, n, c uint64, err error) {
+	b, err := v.bytes(mem, 24)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	return binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:]), binary.LittleEndian.Uint64(b[16:]), nil
+}
+
+func (v *Variable) formatGoSlice(t *godwarf.SliceType, mem MemoryReader) (string, bool, string) {
+	_, n, c, err := v.goSliceHeader(mem)
+	if err != nil {
+		return "", false, err.Error()
+	}
+	return fmt.Sprintf("%s len: %d, cap: %d", typeName(t), n, c), n > 0, ""
 }
 
 func (v *Variable) formatGoString(mem MemoryReader) (string, bool, string) {

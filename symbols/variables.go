@@ -185,8 +185,8 @@ func (t *Table) newEvalContext(im *Image, scopeOff dwarf.Offset, fn *Function, f
 // kept).
 func (c *evalContext) variable(n *godwarf.Tree) *Variable {
 	name, _ := n.Val(dwarf.AttrName).(string)
-	if name == "" {
-		return nil
+	if name == "" || name[0] == '.' {
+		return nil // unnamed, or a Go compiler temporary (".autotmp_1")
 	}
 	typOff, ok := n.Val(dwarf.AttrType).(dwarf.Offset)
 	if !ok {

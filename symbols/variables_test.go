@@ -264,3 +264,55 @@ func BenchmarkUnwind20Cold(b *testing.B) {
 		}
 	}
 }
+
+func TestFrameVariablesGo(t *testing.T) {
+	const src = "unwind_go/main.go"
+	bin := fixture.Go(t, "unwind_go")
+	p := startTracee(t, bin)
+	p.breakAt("main.go", fixture.Line(t, src, "go_inner"))
+	p.cont()
+	tab := p.table()
+	frames, err := tab.Unwind(p.dwarfRegs(), p, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	params, locals, err := tab.FrameVariables(&frames[0], p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantVar(t, byName(t, params), "n", "int", "3")
+	l := byName(t, locals)
+	wantVar(t, l, "word", "string", `"hello"`)
+	xs := children(t, p, wantVar(t, l, "xs", "[]int", "[]int len: 3, cap: 3"))
+	wantVar(t, xs, "[1]", "int", "20")
+	for _, v := range append(params, locals...) {
+		if strings.HasPrefix(v.Name, ".") {
+			t.Errorf("compiler temporary %s listed", v.Name)
+		}
+	}
+	// Up the goroutine's stack: outer's parameters.
+	params, _, err = tab.FrameVariables(&frames[2], p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := byName(t, params)
+	wantVar(t, op, "n", "int", "1")
+	wantVar(t, op, "done", "chan<- int", "~0x[0-9a-f]+")
+
+	globals, err := tab.Globals(tab.ImageAt(p.regs.Rip), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, g := range globals {
+		if g.Name == "main.sink" {
+			found = true
+			if g.Value != "0" || g.Type != "int" {
+				t.Errorf("main.sink = %s %s, want int 0", g.Type, g.Value)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no global main.sink among %d", len(globals))
+	}
+}

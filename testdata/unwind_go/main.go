@@ -1,5 +1,5 @@
 // Command unwind_go gives the symbols unwinder a Go call chain on a
-// goroutine other than main's.
+// goroutine other than main's, with a few Go values to read.
 package main
 
 import "fmt"
@@ -7,7 +7,9 @@ import "fmt"
 var sink int
 
 func inner(n int) int {
-	sink = n * 3 // BP:go_inner
+	word := "hello"
+	xs := []int{10, 20, 30}
+	sink = n*3 + len(word) + xs[1] // BP:go_inner
 	return sink
 }
 
