@@ -17,7 +17,7 @@ import (
 )
 
 // program returns the fixture binary and its source path.
-func program(t *testing.T) (bin, src string) {
+func program(t testing.TB) (bin, src string) {
 	t.Helper()
 	return fixture.C(t, "demo.c"), fixture.Source(t, "demo.c")
 }
