@@ -4,8 +4,15 @@
 // one session per connection. `dapproc demo` shows a whole session without an
 // editor.
 //
-// This file holds flags and wiring only: the protocol is in package adapter,
-// the listeners and their safety rules in internal/server.
+// This package holds flags and wiring only: the protocol is in package
+// adapter, the listeners and their safety rules in internal/server.
+//
+// Goroutines: main parses the flags and serves. In stdio mode it runs the
+// one session itself; with --listen, internal/server runs each connection's
+// session on a goroutine of its own, and a signal (SIGINT, SIGTERM) cancels
+// them all. The demo runs the adapter on one goroutine and drives it as a
+// client from main. Nothing but the DAP stream is ever written to stdout in
+// stdio mode.
 package main
 
 import (
