@@ -1,9 +1,13 @@
 package adapter
 
 import (
+	"bufio"
+	"context"
+	"net"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-dap"
 
@@ -183,5 +187,51 @@ func TestRequestsWhileRunning(t *testing.T) {
 	}
 	if err := c.closeAndWait(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestHandlerPanicAnswersAndKeepsServing(t *testing.T) {
+	proc := newScriptedProcess()
+	proc.panicking = true
+	c := startServe(t, Options{Launcher: &scriptedLauncher{proc: proc}})
+	launchScripted(t, c, `{"program":"/bin/scripted"}`)
+	seq := c.send("threads", &dap.ThreadsRequest{})
+	if e := expectError(c, seq); !strings.Contains(e.Body.Error.Format, "scripted bug") {
+		t.Errorf("error response to a panicking handler: %q", e.Body.Error.Format)
+	}
+	seq = c.send("stackTrace", &dap.StackTraceRequest{Arguments: dap.StackTraceArguments{ThreadId: 100}})
+	expectError(c, seq) // not started yet: an answer, not a hang
+	seq = c.send("disconnect", &dap.DisconnectRequest{})
+	expect[*dap.OutputEvent](c)
+	expect[*dap.ExitedEvent](c)
+	expect[*dap.TerminatedEvent](c)
+	expectResponse[*dap.DisconnectResponse](c, seq)
+}
+
+func TestCancelledContextEndsSession(t *testing.T) {
+	proc := newScriptedProcess()
+	ours, theirs := net.Pipe()
+	defer ours.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- Serve(ctx, theirs, Options{Launcher: &scriptedLauncher{proc: proc}}) }()
+	c := &client{t: t, conn: ours, r: bufio.NewReader(ours), served: served}
+	launchScripted(t, c, `{"program":"/bin/scripted"}`)
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	expectResponse[*dap.ConfigurationDoneResponse](c, seq)
+	cancel()
+	expect[*dap.OutputEvent](c)
+	expect[*dap.ExitedEvent](c)
+	expect[*dap.TerminatedEvent](c)
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(readTimeout):
+		t.Fatal("Serve did not return after its context was cancelled")
+	}
+	if !proc.killed {
+		t.Error("the launched process was not killed")
 	}
 }

@@ -341,3 +341,47 @@ func TestSourceSteps(t *testing.T) {
 	wantExit(t, c, 137)
 	wantResponse[*dap.DisconnectResponse](c, seq)
 }
+
+// TestStopOnEntry stops before any code of the program ran, in the
+// dynamic linker, and then runs to a breakpoint.
+func TestStopOnEntry(t *testing.T) {
+	c := startReal(t)
+	pid := launchReal(t, c, map[string]any{"program": fixture.C(t, basicSrc), "stopOnEntry": true})
+	line := fixture.Line(t, basicSrc, "add_body")
+	requestBreakpoints(t, c, fixture.Source(t, basicSrc), line)
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	wantStopped(t, c, "entry", pid)
+	top := requestStack(t, c, pid, 0, 1).Body.StackFrames[0]
+	// The dynamic linker's entry: _start if its symbol table is there,
+	// otherwise the address in ld-linux.
+	inLinker := top.Name == "_start" || strings.HasSuffix(top.Name, " in ld-linux-x86-64.so.2")
+	if !inLinker || top.Source != nil || top.PresentationHint != "subtle" {
+		t.Errorf("entry frame %+v, want the dynamic linker's entry, without source", top)
+	}
+	if c.out.stdout.Len() != 0 {
+		t.Errorf("output before the program ran: %q", c.out.stdout.String())
+	}
+	continueThread(t, c, pid)
+	wantStopped(t, c, "breakpoint", pid)
+	wantTop(t, c, pid, "add", line)
+}
+
+// TestContinueSingleThread resumes only the focus thread.
+func TestContinueSingleThread(t *testing.T) {
+	c := startReal(t)
+	pid := launchReal(t, c, map[string]any{"program": fixture.C(t, spinSrc)})
+	tick := fixture.Line(t, spinSrc, "tick")
+	requestBreakpoints(t, c, fixture.Source(t, spinSrc), tick)
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	wantStopped(t, c, "breakpoint", pid)
+	seq = c.send("continue", &dap.ContinueRequest{Arguments: dap.ContinueArguments{ThreadId: pid, SingleThread: true}})
+	if r := wantResponse[*dap.ContinueResponse](c, seq); r.Body.AllThreadsContinued {
+		t.Errorf("continue singleThread answered allThreadsContinued")
+	}
+	wantStopped(t, c, "breakpoint", pid)
+	wantTop(t, c, pid, "tick", tick)
+	seq = c.send("continue", &dap.ContinueRequest{Arguments: dap.ContinueArguments{ThreadId: 12345, SingleThread: true}})
+	expectError(c, seq)
+}

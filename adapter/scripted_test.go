@@ -34,6 +34,7 @@ type scriptedProcess struct {
 	interrupt chan struct{}
 	killed    bool
 	stdout    io.Reader
+	panicking bool // ThreadName panics, as a bug in a handler would
 }
 
 func newScriptedProcess(stops ...tracer.StopEvent) *scriptedProcess {
@@ -53,9 +54,14 @@ func (p *scriptedProcess) resume() (tracer.StopEvent, error) {
 	}
 }
 
-func (p *scriptedProcess) Pid() int                                     { return 100 }
-func (p *scriptedProcess) Threads() []int                               { return []int{100} }
-func (p *scriptedProcess) ThreadName(tid int) string                    { return "scripted" }
+func (p *scriptedProcess) Pid() int       { return 100 }
+func (p *scriptedProcess) Threads() []int { return []int{100} }
+func (p *scriptedProcess) ThreadName(tid int) string {
+	if p.panicking {
+		panic("scripted bug")
+	}
+	return "scripted"
+}
 func (p *scriptedProcess) Executable() string                           { return "/bin/scripted" }
 func (p *scriptedProcess) Mappings() ([]tracer.Mapping, error)          { return nil, nil }
 func (p *scriptedProcess) Continue() (tracer.StopEvent, error)          { return p.resume() }

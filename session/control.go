@@ -17,6 +17,8 @@ func (s *Session) needStopped() error {
 		return ErrNotStopped
 	case Configuring:
 		return errors.New("the program has not started: send configurationDone first")
+	case Exited:
+		return ErrExited
 	default:
 		return ErrNoProcess
 	}

@@ -14,6 +14,9 @@ var ErrNotStopped = errors.New("the program is running: pause it or wait for it 
 // attach, or after it exited.
 var ErrNoProcess = errors.New("no program is being debugged: send launch or attach first")
 
+// ErrExited answers a request that needs a process after it exited.
+var ErrExited = errors.New("the program has exited: launch it again in a new session")
+
 // ErrStaleHandle reports a threadId, frameId or other handle that does not
 // name anything at this stop (handles are reset when the program resumes).
 type ErrStaleHandle struct {

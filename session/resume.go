@@ -1,6 +1,9 @@
 package session
 
 import (
+	"fmt"
+	"runtime/debug"
+
 	"github.com/dapproc/dapproc/tracer"
 )
 
@@ -43,8 +46,15 @@ func (s *Session) resume(op operation) {
 func (s *Session) startRunner(call tracerCall) {
 	p := s.proc
 	go func() {
-		ev, err := call(p)
-		s.results <- runResult{ev, err}
+		var r runResult
+		defer func() {
+			if p := recover(); p != nil {
+				r.err = fmt.Errorf("internal error in the tracer: %v", p)
+				s.log.Error("runner panic", "panic", p, "stack", string(debug.Stack()))
+			}
+			s.results <- r
+		}()
+		r.ev, r.err = call(p)
 	}()
 }
 

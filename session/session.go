@@ -15,7 +15,9 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 
 	"github.com/google/go-dap"
@@ -153,16 +155,32 @@ func (s *Session) Run(ctx context.Context) {
 		case job := <-s.jobs:
 			job()
 		case r := <-s.results:
-			s.handleResult(r)
+			s.safely("stop", func() { s.handleResult(r) })
 		case <-ctx.Done():
-			s.Close()
+			s.safely("close", s.Close)
+			s.ended = true
 		}
 		for s.pending != nil && !s.ended {
 			r := *s.pending
 			s.pending = nil
-			s.handleResult(r)
+			s.safely("stop", func() { s.handleResult(r) })
 		}
 	}
+}
+
+// safely runs f, turning a panic into a logged error and a console
+// message, so that a bug in handling one stop does not end the server.
+func (s *Session) safely(what string, f func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("session panic", "while", what, "panic", p, "stack", string(debug.Stack()))
+			s.send(&dap.OutputEvent{
+				Event: dap.Event{Event: "output"},
+				Body:  dap.OutputEventBody{Category: "console", Output: fmt.Sprintf("dapproc: internal error handling a %s: %v\n", what, p)},
+			})
+		}
+	}()
+	f()
 }
 
 // State returns the current state.

@@ -148,6 +148,7 @@ func (s *Session) exit(status tracer.WaitStatus) {
 	}
 	s.state = Exited
 	s.frames.reset()
+	s.threads.tids = nil
 	s.waitOutput()
 	code := status.ExitCode
 	if !status.Exited {
