@@ -1,11 +1,13 @@
 /* The end-to-end tests' program (e2e/). Its first argument picks what it does:
  *   add [CODE]  print to stdout and stderr, call add(), exit with CODE
  *   spin        print "spinning", then loop forever without a system call
+ *   env         print $GREETING, the working directory and the other arguments
  *   echo        answer each line of stdin with "echo N: LINE" (to be attached to)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int add(int a, int b) {
     int r = a + b; // BP:add
@@ -30,8 +32,20 @@ static void echo(void) {
     exit(0);
 }
 
+static void env(int argc, char **argv) {
+    char cwd[4096];
+    const char *greeting = getenv("GREETING");
+    printf("GREETING=%s\n", greeting ? greeting : "(unset)");
+    printf("cwd=%s\n", getcwd(cwd, sizeof cwd) ? cwd : "?");
+    for (int i = 2; i < argc; i++)
+        printf("arg=%s\n", argv[i]);
+    exit(0);
+}
+
 int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "add";
+    if (strcmp(mode, "env") == 0)
+        env(argc, argv);
     if (strcmp(mode, "spin") == 0)
         spin();
     if (strcmp(mode, "echo") == 0)
