@@ -27,6 +27,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// waitFlags: __WALL to see the threads of the fixture, __WNOTHREAD so that
+// the tracer thread of one test never reaps the processes of another test
+// running in parallel (nor the gdb another goroutine started): without it
+// wait4 also reports children of the other threads of this process.
+const waitFlags = unix.WALL | unix.WNOTHREAD
+
 type tracee struct {
 	t    testing.TB
 	bin  string
@@ -58,7 +64,7 @@ func startTracee(t testing.TB, bin string, args ...string) *tracee {
 		}
 		p.pid = cmd.Process.Pid
 		var ws unix.WaitStatus
-		if _, err = unix.Wait4(p.pid, &ws, unix.WALL, nil); err != nil {
+		if _, err = unix.Wait4(p.pid, &ws, waitFlags, nil); err != nil {
 			return
 		}
 		if !ws.Stopped() || ws.StopSignal() != unix.SIGTRAP {
@@ -84,7 +90,7 @@ func startTracee(t testing.TB, bin string, args ...string) *tracee {
 			unix.Kill(p.pid, unix.SIGKILL)
 			for {
 				var ws unix.WaitStatus
-				if _, err := unix.Wait4(-1, &ws, unix.WALL, nil); err != nil {
+				if _, err := unix.Wait4(-1, &ws, waitFlags, nil); err != nil {
 					return // ECHILD: every thread reaped
 				}
 			}
@@ -171,7 +177,7 @@ func (p *tracee) step() {
 			return
 		}
 		var ws unix.WaitStatus
-		if _, err = unix.Wait4(p.tid, &ws, unix.WALL, nil); err != nil {
+		if _, err = unix.Wait4(p.tid, &ws, waitFlags, nil); err != nil {
 			return
 		}
 		if onBP {
@@ -226,7 +232,7 @@ func (p *tracee) resumeOnTracer(syscalls bool, nr uint64) error {
 			return fmt.Errorf("ptrace(PTRACE_SINGLESTEP) tid %d: %w", p.tid, err)
 		}
 		var ws unix.WaitStatus
-		if _, err := unix.Wait4(p.tid, &ws, unix.WALL, nil); err != nil {
+		if _, err := unix.Wait4(p.tid, &ws, waitFlags, nil); err != nil {
 			return err
 		}
 		unix.PtracePokeData(p.tid, uintptr(p.regs.Rip), []byte{0xcc})
@@ -236,7 +242,7 @@ func (p *tracee) resumeOnTracer(syscalls bool, nr uint64) error {
 	}
 	for {
 		var ws unix.WaitStatus
-		tid, err := unix.Wait4(-1, &ws, unix.WALL, nil)
+		tid, err := unix.Wait4(-1, &ws, waitFlags, nil)
 		if err != nil {
 			return fmt.Errorf("wait4: %w", err)
 		}

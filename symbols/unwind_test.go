@@ -95,6 +95,7 @@ func stopAt(t *testing.T, bin, marker string, args ...string) (*tracee, *Table) 
 }
 
 func TestUnwindCallChain(t *testing.T) {
+	t.Parallel()
 	for _, pie := range []string{"-pie", "-no-pie"} {
 		t.Run(pie, func(t *testing.T) {
 			bin := fixture.C(t, chainSrc, pie, "-pthread")
@@ -125,6 +126,7 @@ func TestUnwindCallChain(t *testing.T) {
 }
 
 func TestUnwindRecursionHitCounts(t *testing.T) {
+	t.Parallel()
 	bin := fixture.C(t, chainSrc, "-pthread")
 	p, tab := stopAt(t, bin, "recurse_bottom", "recurse")
 	frames, err := tab.Unwind(p.dwarfRegs(), p, 100)
@@ -151,6 +153,7 @@ func TestUnwindRecursionHitCounts(t *testing.T) {
 }
 
 func TestUnwindThroughSignalFrame(t *testing.T) {
+	t.Parallel()
 	bin := fixture.C(t, chainSrc, "-pthread")
 	p, tab := stopAt(t, bin, "segv_handler", "segv")
 	frames, err := tab.Unwind(p.dwarfRegs(), p, 64)
@@ -177,6 +180,7 @@ func TestUnwindThroughSignalFrame(t *testing.T) {
 }
 
 func TestUnwindFromInsideSyscall(t *testing.T) {
+	t.Parallel()
 	bin := fixture.C(t, chainSrc, "-pthread")
 	p := startTracee(t, bin, "sleep")
 	p.contToSyscall(unix.SYS_CLOCK_NANOSLEEP)
@@ -205,6 +209,7 @@ func TestUnwindFromInsideSyscall(t *testing.T) {
 }
 
 func TestUnwindThreadEndsAtStartRoutine(t *testing.T) {
+	t.Parallel()
 	bin := fixture.C(t, chainSrc, "-pthread")
 	p, tab := stopAt(t, bin, "worker", "thread")
 	if p.tid == p.pid {
@@ -230,6 +235,7 @@ func TestUnwindThreadEndsAtStartRoutine(t *testing.T) {
 }
 
 func TestUnwindGoroutine(t *testing.T) {
+	t.Parallel()
 	const src = "unwind_go/main.go"
 	bin := fixture.Go(t, "unwind_go")
 	p := startTracee(t, bin)
@@ -327,6 +333,7 @@ func withoutCFI(t *testing.T) string {
 }
 
 func TestUnwindFramePointerChain(t *testing.T) {
+	t.Parallel()
 	bin := withoutCFI(t)
 	p := startTracee(t, bin, "chain")
 	p.breakAt(chainSrc, fixture.Line(t, chainSrc, "level3"))
@@ -350,6 +357,7 @@ func TestUnwindFramePointerChain(t *testing.T) {
 // At a function's first instructions the frame pointer is still the
 // caller's: the walk must not skip the caller.
 func TestUnwindFramePointerInPrologue(t *testing.T) {
+	t.Parallel()
 	bin := withoutCFI(t)
 	p := startTracee(t, bin, "chain")
 	p.breakAtSymbol("level3")

@@ -24,6 +24,7 @@ func wantValueOrUnavailable(t *testing.T, vars map[string]*Variable, name, value
 }
 
 func TestUnwindAndVariablesInlinedAtO2(t *testing.T) {
+	t.Parallel()
 	bin := fixture.C(t, optSrc, "-O2")
 	p := startTracee(t, bin)
 	p.breakAt(optSrc, fixture.Line(t, optSrc, "opt_inlined"))
@@ -66,6 +67,7 @@ func TestUnwindAndVariablesInlinedAtO2(t *testing.T) {
 }
 
 func TestEntryValueIsUnavailable(t *testing.T) {
+	t.Parallel()
 	bin := fixture.C(t, optSrc, "-O2")
 	p := startTracee(t, bin)
 	p.breakAt(optSrc, fixture.Line(t, optSrc, "opt_after_call"))

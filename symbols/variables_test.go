@@ -80,6 +80,7 @@ func stopInVars(t *testing.T, marker string, hits int) (*tracee, *Table, []Frame
 }
 
 func TestFrameVariablesLoopThirdHit(t *testing.T) {
+	t.Parallel()
 	p, tab, frames := stopInVars(t, "loop_body", 3)
 	params, locals, err := tab.FrameVariables(&frames[0], p)
 	if err != nil {
@@ -101,6 +102,7 @@ func TestFrameVariablesLoopThirdHit(t *testing.T) {
 }
 
 func TestFrameVariablesEveryCType(t *testing.T) {
+	t.Parallel()
 	p, tab, frames := stopInVars(t, "show", 1)
 	params, locals, err := tab.FrameVariables(&frames[0], p)
 	if err != nil {
@@ -178,6 +180,7 @@ func TestFrameVariablesEveryCType(t *testing.T) {
 }
 
 func TestGlobals(t *testing.T) {
+	t.Parallel()
 	p, tab, _ := stopInVars(t, "show", 1)
 	exe := tab.ImageAt(p.regs.Rip)
 	globals, err := tab.Globals(exe, p)
@@ -266,6 +269,7 @@ func BenchmarkUnwind20Cold(b *testing.B) {
 }
 
 func TestFrameVariablesGo(t *testing.T) {
+	t.Parallel()
 	const src = "unwind_go/main.go"
 	bin := fixture.Go(t, "unwind_go")
 	p := startTracee(t, bin)
