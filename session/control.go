@@ -187,6 +187,11 @@ func (s *Session) endProcess(kill bool) error {
 		return nil
 	}
 	if err := s.proc.Kill(); err != nil {
+		var exited tracer.ErrExited
+		if errors.As(err, &exited) {
+			s.exit(exited.Status) // it ended on its own meanwhile
+			return nil
+		}
 		return fmt.Errorf("kill process %d: %w", s.pid, err)
 	}
 	s.exit(tracer.WaitStatus{Signal: syscall.SIGKILL})

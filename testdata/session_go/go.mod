@@ -1,0 +1,3 @@
+module sessiongo
+
+go 1.26
