@@ -51,9 +51,9 @@ func loadCFI(im *Image) *cfiIndex {
 			errs = append(errs, fmt.Errorf(".eh_frame of %s: %w", im.Path, err))
 		}
 	}
-	// TODO(S2): also read .debug_frame from the split debug file once
-	// Image.DebugELF (S1) is committed.
-	if sec := im.elf.Section(".debug_frame"); sec != nil && sec.Type != elf.SHT_NOBITS {
+	// .debug_frame goes with the DWARF, so a stripped library keeps it in
+	// its split debug file.
+	if sec := im.DebugELF().Section(".debug_frame"); sec != nil && sec.Type != elf.SHT_NOBITS {
 		data, err := sec.Data() // decompresses SHF_COMPRESSED sections
 		if err == nil {
 			var fdes frame.FrameDescriptionEntries

@@ -206,6 +206,27 @@ func TestUnwindFromInsideSyscall(t *testing.T) {
 	checkPrefix(t, chainSrc, frames[i:], []frameWant{{"sleeper", "nanosleep_call"}, {"main", "sleeper_call"}})
 	checkCFAs(t, frames)
 	checkEndsAtStart(t, frames)
+
+	// With glibc's split debug info installed (Debian's libc6-dbg), the
+	// system call's own parameters read through its location lists:
+	// clock_nanosleep got sleeper's ts.
+	if frames[0].Function == nil || !frames[0].Function.HasDWARF() {
+		t.Logf("libc has no debug info here: skipping its variables")
+		return
+	}
+	params, _, err := tab.FrameVariables(&frames[0], p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sleeperLocals, err := tab.FrameVariables(&frames[i], p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := byName(t, sleeperLocals)["ts"]
+	if ts == nil || ts.Addr == 0 {
+		t.Fatalf("sleeper's ts: %+v, want a variable in memory", ts)
+	}
+	wantVar(t, byName(t, params), "req", "const struct timespec *", fmt.Sprintf("%#x", ts.Addr))
 }
 
 func TestUnwindThreadEndsAtStartRoutine(t *testing.T) {

@@ -371,9 +371,11 @@ func (im *Image) unitVersion(off dwarf.Offset) int {
 	return 4
 }
 
-// debugSection returns a DWARF section's (decompressed) bytes, or nil.
+// debugSection returns a DWARF section's (decompressed) bytes, or nil,
+// from the file that holds the image's DWARF (its split debug file when
+// it has one).
 func (im *Image) debugSection(name string) []byte {
-	data, err := godwarf.GetDebugSectionElf(im.elf, name[len(".debug_"):])
+	data, err := godwarf.GetDebugSectionElf(im.DebugELF(), name[len(".debug_"):])
 	if err != nil {
 		return nil
 	}
