@@ -199,26 +199,33 @@ func (p *tracee) step() {
 // passed on to the program.
 func (p *tracee) cont() {
 	p.t.Helper()
-	p.resume(false, 0)
+	p.resume(false, 0, 0)
 }
 
 // contToSyscall resumes the program until it enters system call nr.
 func (p *tracee) contToSyscall(nr uint64) {
 	p.t.Helper()
-	p.resume(true, nr)
+	p.resume(true, nr, 0)
 }
 
-func (p *tracee) resume(syscalls bool, nr uint64) {
+// contToSignal resumes the program until signal sig is about to be
+// delivered to it.
+func (p *tracee) contToSignal(sig unix.Signal) {
+	p.t.Helper()
+	p.resume(false, 0, sig)
+}
+
+func (p *tracee) resume(syscalls bool, nr uint64, stopSig unix.Signal) {
 	p.t.Helper()
 	var err error
-	p.do(func() { err = p.resumeOnTracer(syscalls, nr) })
+	p.do(func() { err = p.resumeOnTracer(syscalls, nr, stopSig) })
 	if err != nil {
 		p.t.Fatal(err)
 	}
 }
 
 // resumeOnTracer must run on the tracer goroutine.
-func (p *tracee) resumeOnTracer(syscalls bool, nr uint64) error {
+func (p *tracee) resumeOnTracer(syscalls bool, nr uint64, stopSig unix.Signal) error {
 	restart := func(tid, sig int) error {
 		if syscalls {
 			return unix.PtraceSyscall(tid, sig)
@@ -285,6 +292,9 @@ func (p *tracee) resumeOnTracer(syscalls bool, nr uint64) error {
 			sig = 0
 		case sig == unix.SIGSTOP:
 			sig = 0 // a new thread's first stop
+		case sig == stopSig:
+			p.tid = tid
+			return unix.PtraceGetRegs(tid, &p.regs)
 		}
 		if err := restart(tid, int(sig)); err != nil && err != unix.ESRCH {
 			return fmt.Errorf("resume tid %d: %w", tid, err)

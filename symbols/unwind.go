@@ -251,7 +251,9 @@ func callerFromFramePointer(regs *op.DwarfRegisters, mem MemoryReader, innermost
 	code := make([]byte, 3)
 	n, _ := mem.ReadMemory(regs.PC(), code)
 	switch {
-	case innermost && n >= 1 && code[0] == 0x55: // push %rbp: nothing pushed yet
+	case innermost && (n == 0 || code[0] == 0x55):
+		// On push %rbp nothing is pushed yet; nor is anything when a call
+		// went to an address with no code (a NULL function pointer).
 		cfa = sp + 8
 	case innermost && n == 3 && code[0] == 0x48 && code[1] == 0x89 && code[2] == 0xe5: // mov %rsp,%rbp: rbp pushed
 		cfa, savedBPAt = sp+16, sp

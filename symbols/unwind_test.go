@@ -397,3 +397,26 @@ func TestUnwindFramePointerInPrologue(t *testing.T) {
 		p.step()
 	}
 }
+
+// A call through a NULL function pointer leaves the PC at 0, outside every
+// image; the return address is on top of the stack.
+func TestUnwindFromNullCall(t *testing.T) {
+	t.Parallel()
+	bin := fixture.C(t, chainSrc, "-pthread")
+	p := startTracee(t, bin, "nullcall")
+	p.contToSignal(unix.SIGSEGV)
+	if p.regs.Rip != 0 {
+		t.Fatalf("SIGSEGV at PC %#x, want 0", p.regs.Rip)
+	}
+	tab := p.table()
+	frames, err := tab.Unwind(p.dwarfRegs(), p, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if frames[0].PC != 0 || frames[0].Function != nil || frames[0].Image != nil {
+		t.Errorf("frame 0: %+v, want PC 0 in no image", frames[0])
+	}
+	checkPrefix(t, chainSrc, frames[1:], []frameWant{{"call_null", "null_call"}, {"main", "call_null_main"}})
+	checkCFAs(t, frames)
+	checkEndsAtStart(t, frames)
+}

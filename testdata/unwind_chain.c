@@ -1,5 +1,6 @@
 // Call chains for the symbols unwinder tests: plain calls, deep recursion,
-// a signal handler, a thread, and a libc system call. argv[1] picks one.
+// a signal handler, a thread, a libc system call, a call through a NULL
+// function pointer. argv[1] picks one.
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -46,6 +47,10 @@ void sleeper(void) {
 	nanosleep(&ts, 0); // BP:nanosleep_call
 }
 
+void call_null(void (*fn)(void)) {
+	fn(); // BP:null_call
+}
+
 void *worker(void *arg) {
 	sink = 7; // BP:worker
 	return arg;
@@ -62,6 +67,8 @@ int main(int argc, char **argv) {
 		crash(0); // BP:crash_call
 	} else if (strcmp(mode, "sleep") == 0) {
 		sleeper(); // BP:sleeper_call
+	} else if (strcmp(mode, "nullcall") == 0) {
+		call_null(0); // BP:call_null_main
 	} else if (strcmp(mode, "thread") == 0) {
 		pthread_t t;
 		pthread_create(&t, 0, worker, 0);
