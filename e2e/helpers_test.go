@@ -19,7 +19,7 @@ import (
 // program returns the fixture binary and its source path.
 func program(t testing.TB) (bin, src string) {
 	t.Helper()
-	return fixture.C(t, "demo.c"), fixture.Source(t, "demo.c")
+	return fixture.C(t, "demo.c", "-pthread"), fixture.Source(t, "demo.c")
 }
 
 // initialize runs the handshake: the response, then the initialized event.

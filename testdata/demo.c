@@ -2,8 +2,10 @@
  *   add [CODE]  print to stdout and stderr, call add(), exit with CODE
  *   spin        print "spinning", then loop forever without a system call
  *   env         print $GREETING, the working directory and the other arguments
+ *   threads N   start N threads that meet at a barrier, then each call worker()
  *   echo        answer each line of stdin with "echo N: LINE" (to be attached to)
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,8 +44,35 @@ static void env(int argc, char **argv) {
     exit(0);
 }
 
+static pthread_barrier_t barrier;
+
+static int worker(int n) {
+    return n * 2; // BP:worker
+}
+
+static void *thread_main(void *arg) {
+    pthread_barrier_wait(&barrier);
+    worker((int)(long)arg);
+    return NULL;
+}
+
+static void threads(int n) {
+    pthread_t t[256];
+    if (n > 256)
+        n = 256;
+    pthread_barrier_init(&barrier, NULL, n);
+    for (int i = 0; i < n; i++)
+        pthread_create(&t[i], NULL, thread_main, (void *)(long)i);
+    for (int i = 0; i < n; i++)
+        pthread_join(t[i], NULL);
+    printf("%d threads done\n", n);
+    exit(0);
+}
+
 int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "add";
+    if (strcmp(mode, "threads") == 0)
+        threads(argc > 2 ? atoi(argv[2]) : 32);
     if (strcmp(mode, "env") == 0)
         env(argc, argv);
     if (strcmp(mode, "spin") == 0)
