@@ -2,12 +2,17 @@ package symbols
 
 import (
 	"bytes"
+	"debug/dwarf"
 	"debug/elf"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 )
 
 // debugRoot is where distributions install split debug files (Debian's
@@ -131,4 +136,94 @@ func debugLink(f *elf.File) (string, uint32, bool) {
 	}
 	var order binary.ByteOrder = f.ByteOrder
 	return string(data[:n]), order.Uint32(data[off:]), true
+}
+
+// loadDWARF builds the DWARF data of an executable or shared object from
+// only the sections debug/dwarf reads, decompressing them in parallel.
+// elf.File.DWARF decompresses every .debug_* section, location lists and
+// call-frame info included, one after the other: on a Go binary that is
+// most of the time to open it. Relocatable objects (ET_REL) need
+// relocations applied and go through elf.File.DWARF.
+func loadDWARF(f *elf.File) (*dwarf.Data, error) {
+	if f.Type == elf.ET_REL {
+		return f.DWARF()
+	}
+	base := []string{"abbrev", "info", "line", "ranges", "str"}
+	extra := []string{"addr", "line_str", "str_offsets", "rnglists"}
+	type result struct {
+		data []byte
+		err  error
+	}
+	secs := map[string]*elf.Section{}
+	var types []*elf.Section
+	for _, s := range f.Sections {
+		name, ok := strings.CutPrefix(s.Name, ".debug_")
+		if !ok {
+			name, ok = strings.CutPrefix(s.Name, ".zdebug_")
+		}
+		if !ok || s.Type == elf.SHT_NOBITS {
+			continue
+		}
+		if name == "types" {
+			types = append(types, s)
+		} else if slices.Contains(base, name) || slices.Contains(extra, name) {
+			secs[name] = s
+		}
+	}
+	all := append(slices.Clone(types), make([]*elf.Section, 0, len(secs))...)
+	for _, s := range secs {
+		all = append(all, s)
+	}
+	results := make(map[*elf.Section]*result, len(all))
+	var wg sync.WaitGroup
+	for _, s := range all {
+		r := &result{}
+		results[s] = r
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.data, r.err = s.Data()
+			if r.err != nil {
+				r.err = fmt.Errorf("section %s: %w", s.Name, r.err)
+			}
+		}()
+	}
+	wg.Wait()
+	data := func(name string) ([]byte, error) {
+		s := secs[name]
+		if s == nil {
+			return nil, nil
+		}
+		return results[s].data, results[s].err
+	}
+	var b [5][]byte
+	for i, name := range base {
+		var err error
+		if b[i], err = data(name); err != nil {
+			return nil, err
+		}
+	}
+	d, err := dwarf.New(b[0], nil, nil, b[1], b[2], nil, b[3], b[4])
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range extra {
+		sd, err := data(name)
+		if err != nil {
+			return nil, err
+		}
+		if sd != nil {
+			if err := d.AddSection(".debug_"+name, sd); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for i, s := range types {
+		if r := results[s]; r.err != nil {
+			return nil, r.err
+		} else if err := d.AddTypes(fmt.Sprintf("types-%d", i), r.data); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
 }

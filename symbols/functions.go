@@ -427,6 +427,9 @@ func (im *Image) dwarfFunctionsNamed(name string) []*Function {
 		ix.byName = map[string][]*Function{}
 		ix.inlinedByName = map[string][]inlineRef{}
 		for _, u := range ix.units {
+			if u.isGo() {
+				continue // looked up by package, below
+			}
 			fs, _ := u.functions()
 			for _, f := range fs {
 				for _, k := range nameKeys(f.Name, f.shortName, f.Mangled) {
@@ -440,7 +443,22 @@ func (im *Image) dwarfFunctionsNamed(name string) []*Function {
 			}
 		}
 	}
-	return ix.byName[name]
+	found := ix.byName[name]
+	// A Go function's name starts with its package's import path, which
+	// is the name of the unit that holds it: only those units are read
+	// (a big Go binary has thousands of functions in hundreds of units).
+	for _, u := range ix.units {
+		if !u.isGo() || !strings.HasPrefix(name, u.name+".") {
+			continue
+		}
+		fs, _ := u.functions()
+		for _, f := range fs {
+			if f.Name == name {
+				found = append(found, f)
+			}
+		}
+	}
+	return found
 }
 
 // inlineRef names an abstract inline function of a unit.

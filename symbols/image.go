@@ -140,7 +140,7 @@ func (im *Image) DWARF() (*dwarf.Data, error) {
 			im.dwarfErr = fmt.Errorf("%s has no debug info (no .debug_info, no split debug file found by build-id or .gnu_debuglink)", im.Path)
 			return nil, im.dwarfErr
 		}
-		im.dwarf, im.dwarfErr = f.DWARF()
+		im.dwarf, im.dwarfErr = loadDWARF(f)
 		if im.dwarfErr != nil {
 			im.dwarfErr = fmt.Errorf("DWARF of %s: %w", im.Path, im.dwarfErr)
 		}

@@ -200,11 +200,8 @@ func (t *Table) LineAddresses(file string, line int) (addrs []uint64, actualLine
 	if best == 0 {
 		return nil, 0, fmt.Errorf("no debug info mentions source file %s: is it part of this program, built with -g?", file)
 	}
-	type hit struct {
-		addr uint64
-		line int
-	}
-	var hits []hit
+	// The lowest line >= line that has code, and its addresses.
+	actualLine = math.MaxInt
 	for _, m := range matches {
 		for _, u := range m.ix.byFile[m.path] {
 			lt, err := u.lineTable()
@@ -219,23 +216,19 @@ func (t *Table) LineAddresses(file string, line int) (addrs []uint64, actualLine
 				}
 			}
 			u.eachLineStart(lt, func(r lineRow) {
-				if int(r.file) < len(inFile) && inFile[r.file] && int(r.line) >= line {
-					hits = append(hits, hit{r.addr + u.im.Bias, int(r.line)})
+				l := int(r.line)
+				if int(r.file) >= len(inFile) || !inFile[r.file] || l < line || l > actualLine {
+					return
 				}
+				if l < actualLine {
+					actualLine, addrs = l, addrs[:0]
+				}
+				addrs = append(addrs, r.addr+u.im.Bias)
 			})
 		}
 	}
-	actualLine = math.MaxInt
-	for _, h := range hits {
-		actualLine = min(actualLine, h.line)
-	}
 	if actualLine == math.MaxInt {
 		return nil, 0, fmt.Errorf("no code at or after line %d of %s", line, file)
-	}
-	for _, h := range hits {
-		if h.line == actualLine {
-			addrs = append(addrs, h.addr)
-		}
 	}
 	return t.onePerBlock(addrs), actualLine, nil
 }
