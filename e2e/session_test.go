@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/dapproc/dapproc/internal/daptest"
@@ -83,10 +85,21 @@ func TestSessionOverTCP(t *testing.T) {
 
 func TestSessionOverUnixSocket(t *testing.T) {
 	sock := filepath.Join(t.TempDir(), "dapproc.sock")
-	_, addr := daptest.StartServer(t, dapproc, "--listen", "unix:"+sock)
+	a, addr := daptest.StartServer(t, dapproc, "--listen", "unix:"+sock)
 	if addr != sock {
 		t.Errorf("announced %q, want the socket path %q", addr, sock)
 	}
+	if fi, err := os.Stat(sock); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("socket %s: %v, %v; want mode 0600", sock, fi.Mode(), err)
+	}
 	c, _ := daptest.Dial(t, "unix", sock)
 	debugAdd(t, c, 0, nil)
+
+	a.Signal(syscall.SIGTERM)
+	if code := a.Wait(); code != 0 {
+		t.Errorf("dapproc exited with %d on SIGTERM, want 0", code)
+	}
+	if _, err := os.Stat(sock); !os.IsNotExist(err) {
+		t.Errorf("socket file after exit: %v, want it removed", err)
+	}
 }
