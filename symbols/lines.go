@@ -133,7 +133,9 @@ func (lt *lineTable) rowAt(pc uint64) (lineRow, bool) {
 
 // LocationAt returns the source position of the instruction at the
 // run-time address pc, from the line table (for inlined code, the position
-// inside the inlined function; InlineStack gives the call sites).
+// inside the inlined function; InlineStack gives the call sites). ok is
+// false outside any line table and where the table says line 0 (code the
+// compiler made up, such as LLVM's panic paths).
 func (t *Table) LocationAt(pc uint64) (Location, bool) {
 	im := t.ImageAt(pc)
 	if im == nil {
