@@ -1,6 +1,7 @@
 package symbols
 
 import (
+	"debug/elf"
 	"fmt"
 	"os"
 	"os/exec"
@@ -214,5 +215,28 @@ func TestBodyEntryAgainstGDB(t *testing.T) {
 				t.Errorf("%s in %s: %#x, %v; gdb breaks at %#x in %d locations", n, filepath.Base(c.bin), addrs, err, want[i].addr, want[i].locations)
 			}
 		}
+	}
+}
+
+// TestCompressedSections reads DWARF compressed the old GNU way (.zdebug_*
+// sections) and the ELF way (SHF_COMPRESSED, zlib and zstd where objcopy
+// supports it).
+func TestCompressedSections(t *testing.T) {
+	bin := fixture.C(t, "sym_basic.c")
+	for _, how := range []string{"zlib-gnu", "zlib", "zstd"} {
+		t.Run(how, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "prog")
+			objcopy(t, "--compress-debug-sections="+how, bin, out)
+			tab := fileTable(t, out)
+			f := tab.Images()[0].ELF()
+			compressed := f.Section(".zdebug_info") != nil
+			if s := f.Section(".debug_info"); s != nil && s.Flags&elf.SHF_COMPRESSED != 0 {
+				compressed = true
+			}
+			if !compressed {
+				t.Fatalf("objcopy --compress-debug-sections=%s left .debug_info uncompressed", how)
+			}
+			wantDebugLines(t, tab)
+		})
 	}
 }
