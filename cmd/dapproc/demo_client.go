@@ -56,12 +56,13 @@ func (d *demoClient) drive(src, bin string) error {
 	if _, err := d.awaitEvent("initialized"); err != nil {
 		return err
 	}
-	d.tell("initialized: the adapter is ready for breakpoints")
+	d.event("initialized: the adapter is ready for breakpoints")
 
 	d.say("launch", bin)
 	if _, err := d.command("launch", map[string]any{"program": bin}); err != nil {
 		return err
 	}
+	d.tell("ok: the program is loaded, stopped before its first instruction")
 	d.say("setBreakpoints", fmt.Sprintf("%s:%d   %s", filepath.Base(src), bpLine, d.text(bpLine)))
 	if err := d.setBreakpoints(src, bpLine); err != nil {
 		return err
@@ -70,6 +71,7 @@ func (d *demoClient) drive(src, bin string) error {
 	if _, err := d.command("configurationDone", nil); err != nil {
 		return err
 	}
+	d.tell("ok")
 	stop, err := d.awaitStop()
 	if err != nil {
 		return err
@@ -126,11 +128,11 @@ func (d *demoClient) drive(src, bin string) error {
 	if err != nil {
 		return err
 	}
-	d.tell("exited with code %d", ev.(*dap.ExitedEvent).Body.ExitCode)
+	d.event("exited with code %d", ev.(*dap.ExitedEvent).Body.ExitCode)
 	if _, err := d.awaitEvent("terminated"); err != nil {
 		return err
 	}
-	d.tell("terminated")
+	d.event("terminated")
 	d.say("disconnect", "")
 	_, err = d.command("disconnect", nil)
 	return err
@@ -211,7 +213,7 @@ func (d *demoClient) awaitStop() (*dap.StoppedEvent, error) {
 	if s.Body.Description != "" && s.Body.Description != s.Body.Reason {
 		what += " (" + s.Body.Description + ")"
 	}
-	d.tell("%s in thread %d, all threads stopped: %v", what, s.Body.ThreadId, s.Body.AllThreadsStopped)
+	d.event("%s in thread %d, all threads stopped: %v", what, s.Body.ThreadId, s.Body.AllThreadsStopped)
 	return s, nil
 }
 
@@ -311,17 +313,17 @@ func (d *demoClient) showEvent(ev dap.EventMessage) {
 	case *dap.OutputEvent:
 		for _, line := range strings.SplitAfter(e.Body.Output, "\n") {
 			if line != "" {
-				d.tell("output (%s): %s", e.Body.Category, strings.TrimSuffix(line, "\n"))
+				d.event("output (%s): %s", e.Body.Category, strings.TrimSuffix(line, "\n"))
 			}
 		}
 	case *dap.ThreadEvent:
-		d.tell("thread %d %s", e.Body.ThreadId, e.Body.Reason)
+		d.event("thread %d %s", e.Body.ThreadId, e.Body.Reason)
 	case *dap.ProcessEvent:
-		d.tell("process %q, pid %d (%s)", e.Body.Name, e.Body.SystemProcessId, e.Body.StartMethod)
+		d.event("process %q, pid %d (%s)", e.Body.Name, e.Body.SystemProcessId, e.Body.StartMethod)
 	case *dap.ContinuedEvent:
-		d.tell("continued")
+		d.event("continued")
 	default:
-		d.tell("%s event", ev.GetEvent().Event)
+		d.event("%s", ev.GetEvent().Event)
 	}
 }
 
@@ -330,9 +332,15 @@ func (d *demoClient) say(command, detail string) {
 	fmt.Fprintf(d.out, "→ %-18s %s\n", command, detail)
 }
 
-// tell prints something the adapter said.
+// tell prints what the adapter answered to the request just shown.
 func (d *demoClient) tell(format string, args ...any) {
 	fmt.Fprintf(d.out, "    ← "+format+"\n", args...)
+}
+
+// event prints an event. Events come when the adapter has something to
+// say, so one may appear while the next request is on its way.
+func (d *demoClient) event(format string, args ...any) {
+	fmt.Fprintf(d.out, "    ⇠ event "+format+"\n", args...)
 }
 
 // text returns source line n, trimmed, for display.
