@@ -16,4 +16,7 @@ type imageS2 struct {
 	trees      map[dwarf.Offset]*godwarf.Tree    // function DIE -> its scopes and variables
 	cus        map[dwarf.Offset]*compileUnitInfo // compile unit DIE -> what location lists need
 	locs       *locationLists                    // .debug_loc / .debug_loclists readers
+	bases      map[dwarf.Offset][]baseClass      // C++ class type -> its base classes
+	cplus      bool                              // the image is a C++ program (isCPlusPlus)
+	langSet    bool
 }

@@ -45,14 +45,52 @@ func resolve(t godwarf.Type) godwarf.Type {
 }
 
 // typeName spells a type as a C programmer writes it: "char *", "int [5]",
-// "struct point", "int (*)(int, int)". Types that carry their own name
-// (base types, typedefs, Go types) keep it.
-func typeName(t godwarf.Type) string {
-	return declarator(t, "")
+// "struct point", "int (*)(int, int)"; in a C++ program a class is named
+// without its keyword ("Circle"). Types that carry their own name (base
+// types, typedefs, Go types) keep it. im may be nil.
+func (im *Image) typeName(t godwarf.Type) string {
+	return declarator(t, "", im != nil && im.isCPlusPlus())
 }
 
+// isCPlusPlus reports whether the image's compile units are C++, reading
+// the language of the first unit that says.
+func (im *Image) isCPlusPlus() bool {
+	if im.s2.langSet {
+		return im.s2.cplus
+	}
+	im.s2.langSet = true
+	d, err := im.DWARF()
+	if err != nil {
+		return false
+	}
+	r := d.Reader()
+	for {
+		e, err := r.Next()
+		if err != nil || e == nil {
+			return false
+		}
+		r.SkipChildren()
+		if lang, ok := e.Val(dwarf.AttrLanguage).(int64); ok && lang != dwLangMips {
+			switch lang {
+			case dwLangCPlusPlus, dwLangCPlusPlus03, dwLangCPlusPlus11, dwLangCPlusPlus14:
+				im.s2.cplus = true
+			}
+			return im.s2.cplus
+		}
+	}
+}
+
+// DW_LANG values (DWARF 5 table 7.17).
+const (
+	dwLangCPlusPlus   = 0x04
+	dwLangMips        = 0x8001 // hand-written assembly
+	dwLangCPlusPlus03 = 0x19
+	dwLangCPlusPlus11 = 0x1a
+	dwLangCPlusPlus14 = 0x21
+)
+
 // declarator spells t around an inner declarator, C's inside-out way.
-func declarator(t godwarf.Type, inner string) string {
+func declarator(t godwarf.Type, inner string, cplus bool) string {
 	join := func(base string) string {
 		if inner == "" {
 			return base
@@ -65,12 +103,15 @@ func declarator(t godwarf.Type, inner string) string {
 	case *godwarf.VoidType:
 		return join("void")
 	case *godwarf.QualType:
-		return join(tt.Qual + " " + declarator(tt.Type, ""))
+		if p, ok := tt.Type.(*godwarf.PtrType); ok && p.Name == "" {
+			return declarator(p.Type, strings.TrimSpace("* "+tt.Qual+" "+inner), cplus) // a const pointer
+		}
+		return join(tt.Qual + " " + declarator(tt.Type, "", cplus))
 	case *godwarf.PtrType:
 		if tt.Name != "" {
 			return join(tt.Name) // Go names its pointer types ("*main.T")
 		}
-		return declarator(tt.Type, "*"+inner)
+		return declarator(tt.Type, "*"+inner, cplus)
 	case *godwarf.ArrayType:
 		if tt.Name != "" {
 			return join(tt.Name)
@@ -82,30 +123,35 @@ func declarator(t godwarf.Type, inner string) string {
 		if tt.Count >= 0 {
 			n = fmt.Sprint(tt.Count)
 		}
-		return declarator(tt.Type, inner+"["+n+"]")
+		return declarator(tt.Type, inner+"["+n+"]", cplus)
 	case *godwarf.FuncType:
 		if tt.Name != "" && inner == "" {
 			return tt.Name
 		}
 		params := make([]string, len(tt.ParamType))
 		for i, p := range tt.ParamType {
-			params[i] = typeName(p)
+			params[i] = declarator(p, "", cplus)
 		}
 		if len(params) == 0 {
 			params = []string{"void"}
 		}
-		return declarator(tt.ReturnType, "("+inner+")("+strings.Join(params, ", ")+")")
+		return declarator(tt.ReturnType, "("+inner+")("+strings.Join(params, ", ")+")", cplus)
 	case *godwarf.StructType:
 		switch {
 		case tt.StructName == "":
 			return join(tt.Kind + " {...}")
 		case tt.Name != "" && tt.Name != tt.StructName:
 			return join(tt.Name)
+		case cplus:
+			return join(tt.StructName)
 		}
 		return join(tt.Kind + " " + tt.StructName)
 	case *godwarf.EnumType:
 		if tt.EnumName == "" {
 			return join("enum {...}")
+		}
+		if cplus {
+			return join(tt.EnumName)
 		}
 		return join("enum " + tt.EnumName)
 	}
@@ -151,5 +197,83 @@ func (im *Image) dataBitOffsets(off dwarf.Offset) map[string]int64 {
 		if kid.Children {
 			r.SkipChildren()
 		}
+	}
+}
+
+// isReference reports whether t is a C++ reference (T& or T&&), which
+// godwarf leaves unsupported.
+func isReference(t godwarf.Type) (*godwarf.UnsupportedType, bool) {
+	u, ok := t.(*godwarf.UnsupportedType)
+	return u, ok && (u.Tag == dwarf.TagReferenceType || u.Tag == dwarf.TagRvalueReferenceType)
+}
+
+// referenceTarget decodes the type a reference type refers to.
+func (im *Image) referenceTarget(ref *godwarf.UnsupportedType) (godwarf.Type, error) {
+	d, err := im.DWARF()
+	if err != nil {
+		return nil, err
+	}
+	r := d.Reader()
+	r.Seek(ref.Offset)
+	e, err := r.Next()
+	if err != nil || e == nil {
+		return nil, fmt.Errorf("reference type at %#x: %v", ref.Offset, err)
+	}
+	off, ok := e.Val(dwarf.AttrType).(dwarf.Offset)
+	if !ok {
+		return &godwarf.VoidType{}, nil
+	}
+	return im.typeAt(off)
+}
+
+// baseClass is one DW_TAG_inheritance of a C++ class: the base's type and
+// where its subobject starts.
+type baseClass struct {
+	typ    godwarf.Type
+	offset int64
+}
+
+// baseClasses returns the base classes of the class type at off, which
+// godwarf does not list among the fields.
+func (im *Image) baseClasses(off dwarf.Offset) []baseClass {
+	if bs, ok := im.s2.bases[off]; ok {
+		return bs
+	}
+	var bs []baseClass
+	if im.s2.bases == nil {
+		im.s2.bases = map[dwarf.Offset][]baseClass{}
+	}
+	defer func() { im.s2.bases[off] = bs }()
+	d, err := im.DWARF()
+	if err != nil {
+		return nil
+	}
+	r := d.Reader()
+	r.Seek(off)
+	e, err := r.Next()
+	if err != nil || e == nil || !e.Children {
+		return nil
+	}
+	for {
+		kid, err := r.Next()
+		if err != nil || kid == nil || kid.Tag == 0 {
+			return bs
+		}
+		if kid.Children {
+			r.SkipChildren()
+		}
+		if kid.Tag != dwarf.TagInheritance {
+			continue
+		}
+		toff, ok := kid.Val(dwarf.AttrType).(dwarf.Offset)
+		if !ok {
+			continue
+		}
+		typ, err := im.typeAt(toff)
+		if err != nil {
+			continue
+		}
+		at, _ := kid.Val(dwarf.AttrDataMemberLoc).(int64) // virtual bases (an expression) are not placed
+		bs = append(bs, baseClass{typ, at})
 	}
 }

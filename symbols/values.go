@@ -1,6 +1,7 @@
 package symbols
 
 import (
+	"debug/dwarf"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -47,21 +48,55 @@ type Variable struct {
 	data []byte // the value's bytes when it is not in memory
 	tab  *Table
 	im   *Image // the image whose DWARF describes typ
+
+	referent *Variable // what a C++ reference is bound to
 }
 
 // newVariable reads and formats a value of type typ, in memory at addr
 // (data == nil) or held in data.
 func (t *Table) newVariable(im *Image, name string, typ godwarf.Type, addr uint64, data []byte, mem MemoryReader) *Variable {
-	v := &Variable{Name: name, Type: typeName(typ), Addr: addr, typ: typ, data: data, tab: t, im: im}
+	v := &Variable{Name: name, Type: im.typeName(typ), Addr: addr, typ: typ, data: data, tab: t, im: im}
 	if data != nil {
 		v.Addr = 0
+	}
+	if ref, ok := isReference(typ); ok && im != nil {
+		v.formatReference(ref, mem)
+		return v
 	}
 	v.Value, v.HasChildren, v.Unavailable = v.format(mem)
 	return v
 }
 
-func unavailable(name string, typ godwarf.Type, why string) *Variable {
-	return &Variable{Name: name, Type: typeName(typ), Unavailable: why, typ: typ}
+// formatReference shows a C++ reference as gdb does, "@0x7ffe10: 41": the
+// address it is bound to, and the value there, whose children it has.
+func (v *Variable) formatReference(ref *godwarf.UnsupportedType, mem MemoryReader) {
+	amp := " &"
+	if ref.Tag == dwarf.TagRvalueReferenceType {
+		amp = " &&"
+	}
+	target, err := v.im.referenceTarget(ref)
+	if err != nil {
+		v.Unavailable = err.Error()
+		return
+	}
+	v.Type = v.im.typeName(target) + amp
+	b, err := v.bytes(mem, 8)
+	if err != nil {
+		v.Unavailable = err.Error()
+		return
+	}
+	p := binary.LittleEndian.Uint64(b)
+	v.referent = v.tab.newVariable(v.im, v.Name, target, p, nil, mem)
+	if v.referent.Unavailable != "" {
+		v.Value = fmt.Sprintf("@%#x: <%s>", p, v.referent.Unavailable)
+		return
+	}
+	v.Value = fmt.Sprintf("@%#x: %s", p, v.referent.Value)
+	v.HasChildren = v.referent.HasChildren
+}
+
+func unavailable(im *Image, name string, typ godwarf.Type, why string) *Variable {
+	return &Variable{Name: name, Type: im.typeName(typ), Unavailable: why, typ: typ, im: im}
 }
 
 // bytes returns the first n bytes of the value.
@@ -91,7 +126,7 @@ func (v *Variable) format(mem MemoryReader) (value string, hasChildren bool, why
 	case *godwarf.SliceType:
 		return v.formatGoSlice(t, mem)
 	case *godwarf.StructType:
-		return "{...}", len(t.Field) > 0, ""
+		return "{...}", len(t.Field) > 0 || len(v.bases(t)) > 0, ""
 	case *godwarf.ArrayType:
 		return v.formatArray(t, mem)
 	case *godwarf.VoidType:
@@ -267,6 +302,9 @@ func (v *Variable) Children(mem MemoryReader, start, count int) ([]*Variable, er
 	if v.Unavailable != "" {
 		return nil, nil
 	}
+	if v.referent != nil {
+		return v.referent.Children(mem, start, count)
+	}
 	var out []*Variable
 	each := func(n int, child func(i int) *Variable) {
 		end := n
@@ -290,7 +328,14 @@ func (v *Variable) Children(mem MemoryReader, start, count int) ([]*Variable, er
 			return v.tab.newVariable(v.im, fmt.Sprintf("[%d]", i), t.ElemType, p+uint64(i)*uint64(esize), nil, mem)
 		})
 	case *godwarf.StructType:
-		each(len(t.Field), func(i int) *Variable { return v.field(t, t.Field[i], mem) })
+		// Base class subobjects first, named as gdb names them ("<Shape>").
+		bases := v.bases(t)
+		each(len(bases)+len(t.Field), func(i int) *Variable {
+			if i < len(bases) {
+				return v.part("<"+v.im.typeName(bases[i].typ)+">", bases[i].typ, bases[i].offset, mem)
+			}
+			return v.field(t, t.Field[i-len(bases)], mem)
+		})
 	case *godwarf.ArrayType:
 		each(int(max(t.Count, 0)), func(i int) *Variable {
 			return v.part(fmt.Sprintf("[%d]", i), t.Type, int64(i)*t.Type.Size(), mem)
@@ -314,12 +359,19 @@ func (v *Variable) Children(mem MemoryReader, start, count int) ([]*Variable, er
 	return out, nil
 }
 
+func (v *Variable) bases(t *godwarf.StructType) []baseClass {
+	if v.im == nil || t.Kind == "union" {
+		return nil
+	}
+	return v.im.baseClasses(t.Offset)
+}
+
 // part is the child of type typ at byte offset off of the value.
 func (v *Variable) part(name string, typ godwarf.Type, off int64, mem MemoryReader) *Variable {
 	if v.data != nil {
 		size := typ.Size()
 		if off+size > int64(len(v.data)) {
-			return unavailable(name, typ, "optimized out")
+			return unavailable(v.im, name, typ, "optimized out")
 		}
 		return v.tab.newVariable(v.im, name, typ, 0, v.data[off:off+size], mem)
 	}
@@ -351,11 +403,11 @@ func (v *Variable) field(st *godwarf.StructType, f *godwarf.StructField, mem Mem
 	holder := &godwarf.ArrayType{CommonType: godwarf.CommonType{ByteSize: last - first}, Type: &godwarf.UintType{}, Count: last - first}
 	raw := v.part(f.Name, holder, first, mem)
 	if raw.Unavailable != "" {
-		return unavailable(f.Name, f.Type, raw.Unavailable)
+		return unavailable(v.im, f.Name, f.Type, raw.Unavailable)
 	}
 	b, err := raw.bytes(mem, last-first)
 	if err != nil {
-		return unavailable(f.Name, f.Type, err.Error())
+		return unavailable(v.im, f.Name, f.Type, err.Error())
 	}
 	bits := uintBits(b, pos%8, f.BitSize)
 	val := strconv.FormatUint(bits, 10)
@@ -367,7 +419,7 @@ func (v *Variable) field(st *godwarf.StructType, f *godwarf.StructField, mem Mem
 		binary.LittleEndian.PutUint64(word[:], bits)
 		val = formatScalar(rt, word[:max(rt.Size(), 1)])
 	}
-	return &Variable{Name: f.Name, Type: typeName(f.Type), Value: val, typ: f.Type, tab: v.tab, im: v.im}
+	return &Variable{Name: f.Name, Type: v.im.typeName(f.Type), Value: val, typ: f.Type, tab: v.tab, im: v.im}
 }
 
 // goSliceHeader reads a Go slice's array pointer, length and capacity.
@@ -384,7 +436,7 @@ func (v *Variable) formatGoSlice(t *godwarf.SliceType, mem MemoryReader) (string
 	if err != nil {
 		return "", false, err.Error()
 	}
-	return fmt.Sprintf("%s len: %d, cap: %d", typeName(t), n, c), n > 0, ""
+	return fmt.Sprintf("%s len: %d, cap: %d", v.im.typeName(t), n, c), n > 0, ""
 }
 
 func (v *Variable) formatGoString(mem MemoryReader) (string, bool, string) {

@@ -70,12 +70,14 @@ func (t *Table) FrameVariables(f *Frame, mem MemoryReader) (params, locals []*Va
 }
 
 // Globals returns the variables defined at file scope in the image's
-// compile units, external and static, in DWARF order.
+// compile units, external and static, in DWARF order. C++ variables are
+// named with their namespaces ("geo::counter").
 func (t *Table) Globals(im *Image, mem MemoryReader) ([]*Variable, error) {
 	d, err := im.DWARF()
 	if err != nil {
 		return nil, err
 	}
+	mem = newPageCache(mem)
 	var out []*Variable
 	r := d.Reader()
 	specs := d.Reader()
@@ -92,25 +94,60 @@ func (t *Table) Globals(im *Image, mem MemoryReader) ([]*Variable, error) {
 			continue
 		}
 		ctx := &evalContext{tab: t, im: im, mem: mem, cu: im.compileUnit(d, e)}
+		qualified := map[dwarf.Offset]string{} // declarations inside namespaces
+		var prefixes []string                  // the namespaces r is in
 		for {
 			kid, err := r.Next()
 			if err != nil {
 				return out, fmt.Errorf("global variables of %s: %w", im.Path, err)
 			}
-			if kid == nil || kid.Tag == 0 {
+			if kid == nil {
 				break
+			}
+			if kid.Tag == 0 {
+				if len(prefixes) == 0 {
+					break // end of the unit
+				}
+				prefixes = prefixes[:len(prefixes)-1]
+				continue
+			}
+			prefix := ""
+			if len(prefixes) > 0 {
+				prefix = prefixes[len(prefixes)-1]
+			}
+			if kid.Tag == dwarf.TagNamespace && kid.Children {
+				ns, _ := kid.Val(dwarf.AttrName).(string)
+				if ns == "" {
+					ns = "(anonymous namespace)"
+				}
+				prefixes = append(prefixes, prefix+ns+"::")
+				continue
 			}
 			if kid.Children {
 				r.SkipChildren()
 			}
-			if kid.Tag != dwarf.TagVariable || kid.Val(dwarf.AttrLocation) == nil {
-				continue // a declaration, a function, a type
+			if kid.Tag != dwarf.TagVariable {
+				continue
+			}
+			name, _ := kid.Val(dwarf.AttrName).(string)
+			if kid.Val(dwarf.AttrLocation) == nil {
+				if prefix != "" && name != "" {
+					qualified[kid.Offset] = prefix + name // a declaration, defined elsewhere
+				}
+				continue
 			}
 			entry, _ := godwarf.LoadAbstractOriginAndSpecification(kid, specs)
 			tree := &godwarf.Tree{Entry: entry, Tag: kid.Tag, Offset: kid.Offset}
-			if v := ctx.variable(tree); v != nil {
-				out = append(out, v)
+			v := ctx.variable(tree)
+			if v == nil {
+				continue
 			}
+			if spec, ok := kid.Val(dwarf.AttrSpecification).(dwarf.Offset); ok && qualified[spec] != "" {
+				v.Name = qualified[spec]
+			} else if name != "" {
+				v.Name = prefix + name
+			}
+			out = append(out, v)
 		}
 	}
 }
@@ -201,14 +238,14 @@ func (c *evalContext) variable(n *godwarf.Tree) *Variable {
 	}
 	field := n.AttrField(dwarf.AttrLocation)
 	if field == nil {
-		return unavailable(name, typ, whyOptimizedOut)
+		return unavailable(c.im, name, typ, whyOptimizedOut)
 	}
 	expr, why := c.expression(field)
 	if why != "" {
-		return unavailable(name, typ, why)
+		return unavailable(c.im, name, typ, why)
 	}
 	if len(expr) == 0 {
-		return unavailable(name, typ, whyOptimizedOut)
+		return unavailable(c.im, name, typ, whyOptimizedOut)
 	}
 	if c.regs == nil {
 		regs := op.NewDwarfRegisters(c.im.Bias, nil, binary.LittleEndian, regPC, regSP, regBP, 0)
@@ -217,9 +254,9 @@ func (c *evalContext) variable(n *godwarf.Tree) *Variable {
 	addr, pieces, err := op.ExecuteStackProgram(*c.regs, expr, 8, memFunc(c.mem))
 	if err != nil {
 		if usesEntryValue(expr) {
-			return unavailable(name, typ, whyEntryValue)
+			return unavailable(c.im, name, typ, whyEntryValue)
 		}
-		return unavailable(name, typ, fmt.Sprintf("location: %v", err))
+		return unavailable(c.im, name, typ, fmt.Sprintf("location: %v", err))
 	}
 	if len(pieces) == 0 {
 		return c.tab.newVariable(c.im, name, typ, uint64(addr), nil, c.mem)
@@ -229,7 +266,7 @@ func (c *evalContext) variable(n *godwarf.Tree) *Variable {
 	}
 	data, why := c.assemble(pieces, typ.Size())
 	if why != "" {
-		return unavailable(name, typ, why)
+		return unavailable(c.im, name, typ, why)
 	}
 	return c.tab.newVariable(c.im, name, typ, 0, data, c.mem)
 }
