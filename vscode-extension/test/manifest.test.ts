@@ -92,6 +92,11 @@ describe('package.json contributions', function () {
     ]);
   });
 
+  it('stays off in untrusted and virtual workspaces, whose settings could name any executable', function () {
+    assert.strictEqual(manifest.capabilities.untrustedWorkspaces.supported, false);
+    assert.strictEqual(manifest.capabilities.virtualWorkspaces, false);
+  });
+
   it('activates on dapproc debugging and points main at the compiled extension', function () {
     assert.ok(manifest.activationEvents.includes('onDebugResolve:dapproc'));
     assert.strictEqual(manifest.main, './out/src/extension.js');
