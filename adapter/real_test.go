@@ -132,8 +132,9 @@ func TestBreakpointsStackAndExit(t *testing.T) {
 	prog := fixture.C(t, basicSrc)
 	src := fixture.Source(t, basicSrc)
 	c := startReal(t)
+	cwd := t.TempDir()
 	pid := launchReal(t, c, map[string]any{
-		"program": prog, "args": []string{"one", "two"}, "env": map[string]string{"SESSION_WHO": "dap"},
+		"program": prog, "args": []string{"one", "two"}, "cwd": cwd, "env": []string{"SESSION_WHO=dap"},
 	})
 	addBody := fixture.Line(t, basicSrc, "add_body")
 	afterCall := fixture.Line(t, basicSrc, "after_call")
@@ -144,7 +145,10 @@ func TestBreakpointsStackAndExit(t *testing.T) {
 	if !bps[1].Verified || bps[1].Line != afterCall {
 		t.Errorf("breakpoint on a line without code: %+v, want it moved to line %d", bps[1], afterCall)
 	}
-	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	seq := c.send("setExceptionBreakpoints", &dap.SetExceptionBreakpointsRequest{
+		Arguments: dap.SetExceptionBreakpointsArguments{Filters: []string{}}})
+	wantResponse[*dap.SetExceptionBreakpointsResponse](c, seq)
+	seq = c.send("configurationDone", &dap.ConfigurationDoneRequest{})
 	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
 
 	st := wantStopped(t, c, "breakpoint", pid)
@@ -190,14 +194,15 @@ func TestBreakpointsStackAndExit(t *testing.T) {
 	}
 	wantTop(t, c, pid, "main", afterCall)
 
-	// A stale frame id from the previous stop is refused.
-	seq = c.send("scopes", &dap.ScopesRequest{Arguments: dap.ScopesArguments{FrameId: frames[0].Id}})
-	expectError(c, seq)
+	// Frame ids are not reused across stops.
+	if again := requestStack(t, c, pid, 0, 1).Body.StackFrames[0]; again.Id <= frames[len(frames)-1].Id {
+		t.Errorf("frame id %d at the second stop reuses the first stop's ids (up to %d)", again.Id, frames[len(frames)-1].Id)
+	}
 
 	requestBreakpoints(t, c, src)
 	continueThread(t, c, pid)
 	wantExit(t, c, 2)
-	if got := c.out.stdout.String(); got != "hello dap argc=3\ntotal 9\n" {
+	if got, want := c.out.stdout.String(), "hello dap argc=3 cwd="+cwd+"\ntotal 9\n"; got != want {
 		t.Errorf("stdout %q", got)
 	}
 	if got := c.out.stderr.String(); got != "to stderr\n" {

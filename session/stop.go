@@ -30,6 +30,17 @@ func (s *Session) handleResult(r runResult) {
 		s.exit(exited.Status)
 		return
 	}
+	if r.err != nil && errors.Is(r.err, syscall.ESRCH) && !s.retriedGone {
+		// The process died under the tracer in the middle of a resume
+		// (killed from outside while a breakpoint was being stepped
+		// over): resume once more, so that the tracer reaps it and
+		// reports how it ended.
+		s.log.Debug("resume found a thread gone; resuming again to learn the exit", "err", r.err)
+		s.retriedGone = true
+		s.continueAfterHalt()
+		return
+	}
+	s.retriedGone = false
 	ev := r.ev
 	s.threads.applyStop(&ev)
 	s.sendThreadEvents(&ev)
@@ -79,6 +90,11 @@ func (s *Session) handleResult(r runResult) {
 		}
 	}
 	done, reason := s.op.stopped(s, &ev)
+	if !done && s.pausing {
+		// The user paused during a step made of several resumes: stop
+		// here rather than count on the interrupt landing later.
+		done, reason = true, "pause"
+	}
 	if !done {
 		s.continueAfterHalt()
 		return

@@ -2,6 +2,7 @@
 // Lines the tests stop at carry BP: markers.
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static int add(int a, int b) {
 	int sum = a + b; // BP:add_body
@@ -15,7 +16,8 @@ static int twice(int x) {
 int main(int argc, char **argv) {
 	int total = 0;
 	const char *who = getenv("SESSION_WHO");
-	printf("hello %s argc=%d\n", who ? who : "nobody", argc);
+	char cwd[4096];
+	printf("hello %s argc=%d cwd=%s\n", who ? who : "nobody", argc, getcwd(cwd, sizeof cwd) ? cwd : "?");
 	fflush(stdout);
 	fprintf(stderr, "to stderr\n");
 	for (int i = 0; i < 3; i++) { // BP:loop_head
