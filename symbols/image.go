@@ -71,6 +71,10 @@ func OpenImage(path string, bias uint64) (*Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open ELF %s: %w", path, err)
 	}
+	return newImage(path, bias, f), nil
+}
+
+func newImage(path string, bias uint64, f *elf.File) *Image {
 	im := &Image{Path: path, Bias: bias, elf: f}
 	first := true
 	for _, p := range f.Progs {
@@ -86,7 +90,7 @@ func OpenImage(path string, bias uint64) (*Image, error) {
 		}
 		first = false
 	}
-	return im, nil
+	return im
 }
 
 // ELF returns the parsed ELF file.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dapproc/dapproc/internal/fixture"
@@ -129,5 +130,37 @@ func TestRendezvousDlopen(t *testing.T) {
 	}
 	if tab.ImageAt(addrs[0]) != nil {
 		t.Errorf("ImageAt(%#x) still finds the unloaded library", addrs[0])
+	}
+}
+
+func TestVDSO(t *testing.T) {
+	p := startStopped(t, fixture.C(t, "sym_basic.c"), "stop")
+	maps, err := ReadMaps(p.pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := NewTable()
+	if _, _, err := tab.Sync(maps); err != nil {
+		t.Fatal(err)
+	}
+	vdso, err := OpenVDSO(maps, openProcMem(t, p.pid))
+	if err != nil || vdso == nil {
+		t.Fatalf("OpenVDSO: %v, %v", vdso, err)
+	}
+	tab.Add(vdso)
+	// The kernel says where it put the vDSO's ELF header.
+	if ehdr := auxv(t, p.pid, 33 /* AT_SYSINFO_EHDR */); !vdso.Contains(ehdr) || vdso.Bias != ehdr {
+		t.Errorf("vDSO bias %#x, AT_SYSINFO_EHDR %#x", vdso.Bias, ehdr)
+	}
+	fns, _, err := tab.FunctionAddresses("__vdso_clock_gettime")
+	if err != nil || len(fns) != 1 || fns[0].Image != vdso {
+		t.Fatalf("__vdso_clock_gettime: %v, %v", fns, err)
+	}
+	if f, ok := tab.FunctionAt(fns[0].Entry + 1); !ok || f.Entry != fns[0].Entry || !strings.Contains(f.Name, "clock_gettime") {
+		t.Errorf("FunctionAt(inside clock_gettime) = %v", f)
+	}
+	added, removed, err := tab.Sync(maps)
+	if err != nil || len(added)+len(removed) != 0 {
+		t.Errorf("Sync after OpenVDSO: added %v removed %v, %v; want no change", paths(added), paths(removed), err)
 	}
 }

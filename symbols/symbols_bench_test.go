@@ -319,3 +319,51 @@ func BenchmarkGoToolchainOpen(b *testing.B) {
 	}
 	b.ReportMetric(heap, "live-MB")
 }
+
+// BenchmarkLibcFunctionAt: open glibc with its libc6-dbg debug file and
+// name the function and line of an address in it (what the first stack
+// trace through libc costs).
+func BenchmarkLibcFunctionAt(b *testing.B) {
+	const libc = "/lib/x86_64-linux-gnu/libc.so.6"
+	probe, err := OpenImage(libc, 0)
+	if err != nil {
+		b.Skip(err)
+	}
+	hasDebug := probe.DebugPath() != ""
+	probe.Close()
+	if !hasDebug {
+		b.Skip("libc6-dbg is not installed")
+	}
+	pc := uint64(0)
+	op := func() *Table {
+		tab := NewTable()
+		im, err := OpenImage(libc, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tab.Add(im)
+		if pc == 0 {
+			fns, _, err := tab.FunctionAddresses("__libc_read")
+			if err != nil {
+				b.Fatal(err)
+			}
+			pc = fns[0].Entry + 0x10
+			return tab
+		}
+		if f, ok := tab.FunctionAt(pc); !ok || f.Name != "__libc_read" {
+			b.Fatalf("FunctionAt(%#x) = %v", pc, f)
+		}
+		if _, ok := tab.LocationAt(pc); !ok {
+			b.Fatalf("LocationAt(%#x): none", pc)
+		}
+		return tab
+	}
+	op().Images()[0].Close()
+	heap := heapAfter(func() any { return op() })
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		op().Images()[0].Close()
+	}
+	b.ReportMetric(heap, "live-MB")
+}

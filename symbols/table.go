@@ -2,6 +2,7 @@ package symbols
 
 import (
 	"bufio"
+	"bytes"
 	"debug/elf"
 	"errors"
 	"fmt"
@@ -96,6 +97,16 @@ func (t *Table) Sync(maps []Mapping) (added, removed []*Image, err error) {
 	var order []imageKey
 	var errs []error
 	for _, m := range maps {
+		if m.Path == vdsoPath {
+			// Kept while mapped, if OpenVDSO put it in the table.
+			for _, im := range t.images {
+				if im.Path == vdsoPath && im.Contains(m.Start) {
+					k := imageKey{vdsoPath, im.Bias}
+					want[k] = true
+				}
+			}
+			continue
+		}
 		if m.Offset != 0 || !strings.HasPrefix(m.Path, "/") || strings.HasSuffix(m.Path, " (deleted)") {
 			continue
 		}
@@ -180,4 +191,39 @@ func (t *Table) linkBase(path string) (uint64, error) {
 		}
 	}
 	return 0, fmt.Errorf("%s has no loadable segment", path)
+}
+
+// vdsoPath is how /proc/PID/maps names the vDSO, the small shared object
+// the kernel maps into every process (clock_gettime, gettimeofday run
+// there without a system call).
+const vdsoPath = "[vdso]"
+
+// OpenVDSO reads the vDSO image out of the process's memory (it has no
+// file) from the [vdso] mapping of maps and returns it, to be added with
+// Table.Add: then functions in it have names, and its .eh_frame lets the
+// unwinder leave it. Sync keeps it while the mapping lasts. It returns
+// nil, nil when maps has no [vdso].
+func OpenVDSO(maps []Mapping, mem MemoryReader) (*Image, error) {
+	for _, m := range maps {
+		if m.Path != vdsoPath {
+			continue
+		}
+		data := make([]byte, m.End-m.Start)
+		if err := readFull(mem, m.Start, data); err != nil {
+			return nil, fmt.Errorf("read vDSO at %#x: %w", m.Start, err)
+		}
+		f, err := elf.NewFile(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("vDSO at %#x: %w", m.Start, err)
+		}
+		base := uint64(0)
+		for _, p := range f.Progs {
+			if p.Type == elf.PT_LOAD {
+				base = (p.Vaddr - p.Off) &^ (4096 - 1)
+				break
+			}
+		}
+		return newImage(vdsoPath, m.Start-base, f), nil
+	}
+	return nil, nil
 }
