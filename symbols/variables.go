@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/go-delve/delve/pkg/dwarf/godwarf"
 	"github.com/go-delve/delve/pkg/dwarf/loclist"
@@ -334,7 +335,7 @@ func (c *evalContext) expression(f *dwarf.Field) (expr []byte, why string) {
 		if c.regs == nil {
 			return nil, "location list outside a frame"
 		}
-		e, err := c.im.locationLists().find(c.cu, int(off), c.pc-c.im.Bias)
+		e, err := c.im.locationLists().find(c.im, c.cu, int(off), c.pc-c.im.Bias)
 		if err != nil {
 			return nil, fmt.Sprintf("location list: %v", err)
 		}
@@ -368,7 +369,8 @@ func constBytes(v any, size int64) []byte {
 
 // compileUnitInfo is what location lists need from a compile unit.
 type compileUnitInfo struct {
-	version  int
+	offset   dwarf.Offset // of the unit's DIE
+	version  int          // 0 until needed: see locationLists.find
 	lowPC    uint64 // link-time base address of the unit's location lists
 	addrBase uint64 // DW_AT_addr_base: this unit's slice of .debug_addr
 }
@@ -377,7 +379,7 @@ func (im *Image) compileUnit(d *dwarf.Data, cu *dwarf.Entry) *compileUnitInfo {
 	if info, ok := im.s2.cus[cu.Offset]; ok {
 		return info
 	}
-	info := &compileUnitInfo{version: im.unitVersion(cu.Offset)}
+	info := &compileUnitInfo{offset: cu.Offset}
 	if lo, ok := cu.Val(dwarf.AttrLowpc).(uint64); ok {
 		info.lowPC = lo
 	}
@@ -395,15 +397,24 @@ func (im *Image) compileUnit(d *dwarf.Data, cu *dwarf.Entry) *compileUnitInfo {
 // first DIE is at off: 12 bytes before it in DWARF 5 (length, version,
 // unit type, address size, abbreviation offset), 11 in DWARF 2 to 4.
 func (im *Image) unitVersion(off dwarf.Offset) int {
-	sec := im.debugSection(".debug_info")
-	for _, hdr := range []int{12, 11} {
-		at := int(off) - hdr + 4
-		if at >= 0 && at+2 <= len(sec) {
-			v := int(binary.LittleEndian.Uint16(sec[at:]))
-			if (hdr == 12 && v == 5) || (hdr == 11 && v >= 2 && v <= 4) {
-				return v
-			}
-		}
+	// Only the header's bytes are read: the section can be tens of MB.
+	sec := im.DebugELF().Section(".debug_info")
+	if sec == nil || off < 12 {
+		return 4
+	}
+	var hdr [12]byte
+	r := sec.Open() // decompresses a SHF_COMPRESSED section as it seeks
+	if _, err := r.Seek(int64(off)-12, io.SeekStart); err != nil {
+		return 4
+	}
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		return 4
+	}
+	if binary.LittleEndian.Uint16(hdr[4:]) == 5 {
+		return 5
+	}
+	if v := int(binary.LittleEndian.Uint16(hdr[5:])); v >= 2 && v <= 4 {
+		return v
 	}
 	return 4
 }
@@ -444,8 +455,16 @@ func (im *Image) locationLists() *locationLists {
 // find returns the entry of the location list at off that covers the
 // link-time pc, or nil. Everything is compared at link time: delve's
 // DWARF 5 reader adds the load bias to some entry kinds and not others.
-func (l *locationLists) find(cu *compileUnitInfo, off int, pc uint64) (*loclist.Entry, error) {
-	if cu.version >= 5 {
+func (l *locationLists) find(im *Image, cu *compileUnitInfo, off int, pc uint64) (*loclist.Entry, error) {
+	v5 := !l.v5.Empty()
+	if v5 && l.v4 != nil {
+		// Both sections: units of DWARF 4 and 5 are mixed, ask the unit.
+		if cu.version == 0 {
+			cu.version = im.unitVersion(cu.offset)
+		}
+		v5 = cu.version >= 5
+	}
+	if v5 {
 		if l.v5.Empty() {
 			return nil, errors.New("no .debug_loclists section")
 		}

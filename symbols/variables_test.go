@@ -320,3 +320,52 @@ func TestFrameVariablesGo(t *testing.T) {
 		t.Errorf("no global main.sink among %d", len(globals))
 	}
 }
+
+// stopBig stops the generated 20,000-function program (S1's bigProgram)
+// in big_marker, called from main. (Its call chains never run deep: each
+// chain starts with a NULL record and ends at once.)
+func stopBig(b *testing.B) *tracee {
+	bin, _ := bigProgram(b)
+	p := startTracee(b, bin, "30")
+	tab := p.table()
+	_, addrs, err := tab.FunctionAddresses("big_marker")
+	if err != nil || len(addrs) != 1 {
+		b.Fatalf("big_marker: %v, %v", addrs, err)
+	}
+	p.breakAtAddr(addrs[0])
+	p.cont()
+	return p
+}
+
+// BenchmarkBigStopCold is the first stop of a session on the big program:
+// open the images, unwind the stack (functions, lines), list the variables
+// of big_marker and main.
+func BenchmarkBigStopCold(b *testing.B) {
+	p := stopBig(b)
+	regs := p.dwarfRegs()
+	maps, err := ReadMaps(p.pid)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		tab := NewTable()
+		added, _, err := tab.Sync(maps)
+		if err != nil {
+			b.Fatal(err)
+		}
+		frames, err := tab.Unwind(regs, p, 20)
+		if err != nil || len(frames) < 2 || funcName(frames[1]) != "main" {
+			b.Fatalf("%d frames, %v:\n%s", len(frames), err, describeFrames(frames))
+		}
+		params, _, err := tab.FrameVariables(&frames[0], p)
+		if err != nil || len(params) != 1 || params[0].Value != "1200" {
+			b.Fatalf("big_marker params %v, %v", params, err)
+		}
+		if _, locals, err := tab.FrameVariables(&frames[1], p); err != nil || len(locals) != 2 {
+			b.Fatalf("main locals %v, %v", locals, err)
+		}
+		for _, im := range added {
+			im.Close()
+		}
+	}
+}
