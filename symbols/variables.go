@@ -371,8 +371,8 @@ func constBytes(v any, size int64) []byte {
 type compileUnitInfo struct {
 	offset   dwarf.Offset // of the unit's DIE
 	version  int          // 0 until needed: see locationLists.find
-	lowPC    uint64 // link-time base address of the unit's location lists
-	addrBase uint64 // DW_AT_addr_base: this unit's slice of .debug_addr
+	lowPC    uint64       // link-time base address of the unit's location lists
+	addrBase uint64       // DW_AT_addr_base: this unit's slice of .debug_addr
 }
 
 func (im *Image) compileUnit(d *dwarf.Data, cu *dwarf.Entry) *compileUnitInfo {
