@@ -36,6 +36,10 @@ const usage = `usage:
   dapproc --listen ADDR    serve DAP on ADDR (127.0.0.1:4711, or unix:/path/sock)
   dapproc demo [--dap]     build a small C program and debug it, printing the session
 
+With --listen, dapproc prints "dapproc listening at: ADDR" on stdout once it
+accepts connections (port 0 picks a free port), and serves each connection
+as its own session with its own debuggee until SIGINT or SIGTERM.
+
 flags:
 `
 
