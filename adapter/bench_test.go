@@ -79,3 +79,20 @@ func BenchmarkLaunchToFirstStop(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// BenchmarkBreakpointRoundTrip32Threads is BenchmarkBreakpointRoundTrip
+// with 32 threads on one breakpoint: each stop stops the whole world.
+func BenchmarkBreakpointRoundTrip32Threads(b *testing.B) {
+	const src = "session_many.c"
+	c := startBench(b)
+	launchReal(b, c, map[string]any{"program": fixture.C(b, src, "-pthread")})
+	requestBreakpoints(c.t, c, fixture.Source(b, src), fixture.Line(b, src, "many_hit"))
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	st := wantStopped(c.t, c, "breakpoint", 0)
+	b.ResetTimer()
+	for b.Loop() {
+		continueThread(c.t, c, st.Body.ThreadId)
+		st = wantStopped(c.t, c, "breakpoint", 0)
+	}
+}
