@@ -70,6 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.listen, "listen", "", "serve on this TCP `address` (127.0.0.1:4711) or unix:/path/sock instead of stdio")
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow --listen on a non-loopback address (connections are neither authenticated nor encrypted)")
 	fs.StringVar(&o.logLevel, "log", "warn", "log `level`: error, warn, info or debug")
+	fs.StringVar(&o.logLevel, "log-level", "warn", "same as --log")
 	fs.StringVar(&o.logFile, "log-file", "", "write the log to this `file` instead of stderr")
 	fs.BoolVar(&o.logDAP, "log-dap", false, "log every DAP message in and out (at debug level; implies --log debug)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
