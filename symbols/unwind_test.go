@@ -422,3 +422,47 @@ func TestUnwindFromNullCall(t *testing.T) {
 	checkCFAs(t, frames)
 	checkEndsAtStart(t, frames)
 }
+
+// clock_gettime runs in the vDSO, an image with no file: S1's OpenVDSO reads
+// it from memory, and its .eh_frame leads back to libc and the program.
+func TestUnwindFromVDSO(t *testing.T) {
+	t.Parallel()
+	bin := fixture.C(t, chainSrc, "-pthread")
+	p := startTracee(t, bin, "vdso")
+	p.breakAt(chainSrc, fixture.Line(t, chainSrc, "vdso_call"))
+	p.cont()
+	tab := p.table()
+	maps, err := ReadMaps(p.pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vdso, err := OpenVDSO(maps, p)
+	if err != nil || vdso == nil {
+		t.Fatalf("OpenVDSO: %v, %v", vdso, err)
+	}
+	tab.Add(vdso)
+	t.Cleanup(func() { vdso.Close() })
+	fns, addrs, err := tab.FunctionAddresses("__vdso_clock_gettime")
+	if err != nil || len(addrs) == 0 || fns[0].Image != vdso {
+		t.Fatalf("__vdso_clock_gettime: %v %v, %v", fns, addrs, err)
+	}
+	p.breakAtAddr(fns[0].Entry)
+	p.cont()
+	frames, err := tab.Unwind(p.dwarfRegs(), p, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if frames[0].Image != vdso {
+		t.Fatalf("frame 0 is not in the vDSO:\n%s", describeFrames(frames))
+	}
+	i := 1
+	for i < len(frames) && funcName(frames[i]) != "timer" {
+		i++
+	}
+	if i == len(frames) || i > 3 {
+		t.Fatalf("timer is not within 3 frames of the vDSO:\n%s", describeFrames(frames))
+	}
+	checkPrefix(t, chainSrc, frames[i:], []frameWant{{"timer", "vdso_call"}, {"main", "timer_call"}})
+	checkCFAs(t, frames)
+	checkEndsAtStart(t, frames)
+}

@@ -1,6 +1,6 @@
 // Call chains for the symbols unwinder tests: plain calls, deep recursion,
 // a signal handler, a thread, a libc system call, a call through a NULL
-// function pointer. argv[1] picks one.
+// function pointer, a call into the vDSO. argv[1] picks one.
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -51,6 +51,12 @@ void call_null(void (*fn)(void)) {
 	fn(); // BP:null_call
 }
 
+long timer(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts); // BP:vdso_call
+	return ts.tv_nsec;
+}
+
 void *worker(void *arg) {
 	sink = 7; // BP:worker
 	return arg;
@@ -69,6 +75,8 @@ int main(int argc, char **argv) {
 		sleeper(); // BP:sleeper_call
 	} else if (strcmp(mode, "nullcall") == 0) {
 		call_null(0); // BP:call_null_main
+	} else if (strcmp(mode, "vdso") == 0) {
+		timer(); // BP:timer_call
 	} else if (strcmp(mode, "thread") == 0) {
 		pthread_t t;
 		pthread_create(&t, 0, worker, 0);
