@@ -115,8 +115,5 @@ func dapFrame(f *symbols.Frame, id int) dap.StackFrame {
 	} else {
 		out.PresentationHint = "subtle"
 	}
-	if f.Image != nil {
-		out.ModuleId = f.Image.Path
-	}
 	return out
 }
