@@ -47,3 +47,30 @@ func TestPendingBreakpointInDlopenedLibrary(t *testing.T) {
 		t.Errorf("stdout %q", got)
 	}
 }
+
+// TestBreakpointAfterExec: a breakpoint in the program that the debuggee
+// execs binds when the new image is loaded, and is hit.
+func TestBreakpointAfterExec(t *testing.T) {
+	target := fixture.C(t, basicSrc)
+	c := startReal(t)
+	pid := launchReal(t, c, map[string]any{"program": fixture.C(t, "session_exec.c"), "args": []string{target}})
+	line := fixture.Line(t, basicSrc, "add_body")
+	bps := requestBreakpoints(t, c, fixture.Source(t, basicSrc), line)
+	if bps[0].Verified {
+		t.Fatalf("breakpoint in a program not loaded yet: %+v", bps[0])
+	}
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	ev := want[*dap.BreakpointEvent](c)
+	if ev.Body.Breakpoint.Id != bps[0].Id || !ev.Body.Breakpoint.Verified || ev.Body.Breakpoint.Line != line {
+		t.Errorf("breakpoint event %+v", ev.Body)
+	}
+	wantStopped(t, c, "breakpoint", pid)
+	wantTop(t, c, pid, "add", line)
+	seq = c.send("disconnect", &dap.DisconnectRequest{})
+	wantExit(t, c, 137)
+	wantResponse[*dap.DisconnectResponse](c, seq)
+	if got := c.out.stdout.String(); !strings.HasPrefix(got, "exec "+target+"\nhello nobody argc=1") {
+		t.Errorf("stdout %q", got)
+	}
+}
