@@ -40,9 +40,9 @@ func Build(dir string, race bool) (string, error) {
 	return bin, nil
 }
 
-// Adapter is a dapproc process started by a test. It is killed, if still
-// running, when the test ends, and its stderr (the log) is shown if the test
-// failed.
+// Adapter is a dapproc process started by a test. When the test ends it is
+// asked to end (stdin closed, or SIGTERM for a server) and must exit in
+// time; its stderr (the log) is shown if the test failed.
 type Adapter struct {
 	t      testing.TB
 	cmd    *exec.Cmd
@@ -68,11 +68,22 @@ func start(t testing.TB, bin string, args []string, setup func(*exec.Cmd)) *Adap
 		close(a.exited)
 	}()
 	t.Cleanup(func() {
+		// A clean end first, as an editor would do it: the client goes
+		// away (stdio) or the server gets SIGTERM. Not exiting then is a
+		// bug of its own.
+		if a.closeStdin != nil {
+			a.closeStdin()
+		} else {
+			a.cmd.Process.Signal(syscall.SIGTERM)
+		}
+		timer := time.NewTimer(DefaultTimeout)
+		defer timer.Stop()
 		select {
 		case <-a.exited:
-		default:
+		case <-timer.C:
 			a.cmd.Process.Kill()
 			<-a.exited
+			t.Errorf("dapproc %s did not exit within %v of the end of the test", strings.Join(args, " "), DefaultTimeout)
 		}
 		if t.Failed() {
 			t.Logf("dapproc %s stderr:\n%s", strings.Join(args, " "), a.stderr.String())
@@ -92,7 +103,6 @@ func StartStdio(t testing.TB, bin string, args ...string) (*Client, *Adapter) {
 	})
 	stdin.r.Close()
 	stdout.w.Close()
-	t.Cleanup(func() { stdin.w.Close() }) // runs before the kill above: a clean end first
 	a.closeStdin = stdin.w.Close
 	return New(t, struct {
 		io.Reader
