@@ -466,3 +466,23 @@ func TestUnwindFromVDSO(t *testing.T) {
 	checkCFAs(t, frames)
 	checkEndsAtStart(t, frames)
 }
+
+// A smashed stack ends the walk where the garbage starts, without an
+// error and without garbage frames.
+func TestUnwindStopsAtGarbage(t *testing.T) {
+	t.Parallel()
+	bin := fixture.C(t, chainSrc, "-pthread")
+	for _, mode := range []string{"smash", "selfloop"} {
+		t.Run(mode, func(t *testing.T) {
+			p, tab := stopAt(t, bin, "smashed", mode)
+			frames, err := tab.Unwind(p.dwarfRegs(), p, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkPrefix(t, chainSrc, frames, []frameWant{{"smash", "smashed"}})
+			if len(frames) != 1 {
+				t.Errorf("got %d frames, want smash alone:\n%s", len(frames), describeFrames(frames))
+			}
+		})
+	}
+}

@@ -64,6 +64,17 @@ func TestUnwindAndVariablesInlinedAtO2(t *testing.T) {
 	if len(params) != 2 {
 		t.Errorf("compute: %d params, want a and b", len(params))
 	}
+
+	// main never uses argv: past its first instructions gcc describes it
+	// only as rsi's value on entry, which gdb too shows as <optimized out>.
+	params, _, err = tab.FrameVariables(&frames[2], p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	argv := byName(t, params)["argv"]
+	if argv == nil || argv.Type != "char **" || argv.Value != "" || (argv.Unavailable != whyOptimizedOut && argv.Unavailable != whyEntryValue) {
+		t.Errorf("main's argv = %+v, want a char ** without a value", argv)
+	}
 }
 
 func TestEntryValueIsUnavailable(t *testing.T) {

@@ -1,6 +1,7 @@
 // Call chains for the symbols unwinder tests: plain calls, deep recursion,
 // a signal handler, a thread, a libc system call, a call through a NULL
-// function pointer, a call into the vDSO. argv[1] picks one.
+// function pointer, a call into the vDSO, a smashed stack. argv[1] picks
+// one.
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -57,6 +58,21 @@ long timer(void) {
 	return ts.tv_nsec;
 }
 
+// smash overwrites its own saved frame pointer and return address, as a
+// buffer overflow would: with garbage, or with a frame pointer that points
+// at itself (a loop), then stops at a breakpoint and exits.
+void smash(int self_loop) {
+	volatile unsigned long *frame = __builtin_frame_address(0);
+	if (self_loop) {
+		frame[0] = (unsigned long)frame;
+	} else {
+		frame[0] = 0x4141414141414141UL;
+		frame[1] = 0x4242424242424242UL;
+	}
+	sink = 1; // BP:smashed
+	_exit(0);
+}
+
 void *worker(void *arg) {
 	sink = 7; // BP:worker
 	return arg;
@@ -77,6 +93,10 @@ int main(int argc, char **argv) {
 		call_null(0); // BP:call_null_main
 	} else if (strcmp(mode, "vdso") == 0) {
 		timer(); // BP:timer_call
+	} else if (strcmp(mode, "smash") == 0) {
+		smash(0);
+	} else if (strcmp(mode, "selfloop") == 0) {
+		smash(1);
 	} else if (strcmp(mode, "thread") == 0) {
 		pthread_t t;
 		pthread_create(&t, 0, worker, 0);

@@ -1,5 +1,6 @@
 // Variables of every C type for the symbols variable tests.
 #include <stdbool.h>
+#include <string.h>
 
 struct point {
 	int x;
@@ -71,11 +72,15 @@ int show(int count, const char *label, struct point origin) {
 	struct node first = {1, &second, "one"};
 	struct flags fl = {5, 17, -3};
 	int matrix[2][3] = {{1, 2, 3}, {4, 5, 6}};
+	char long_text[300];
+	memset(long_text, 'x', sizeof long_text - 1);
+	long_text[299] = 0;
+	char *long_str = long_text;
 	static int calls = 0;
 	calls++;
 	int sum = count + pt.x + arr[2] + op(1, 2) + c + uc + s + (int)l + (int)ull + (int)f + (int)d + (int)ld; // BP:show
 	return sum + yes + col + odd + num.i + ppt->y + buf[0] + (null_str != 0) + (bad_str != 0) + (int)big +
-	       first.next->value + fl.a + fl.b + fl.c + matrix[1][2] + calls + origin.x + label[0];
+	       first.next->value + fl.a + fl.b + fl.c + matrix[1][2] + calls + origin.x + label[0] + long_str[0];
 }
 
 int main(void) {
