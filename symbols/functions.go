@@ -314,6 +314,9 @@ func (f *Function) BodyEntry() uint64 {
 	bias := f.Image.Bias
 	lo, hi := f.Entry-bias, f.End-bias
 	i := sort.Search(len(lt.rows), func(i int) bool { return lt.rows[i].addr >= lo })
+	for i < len(lt.rows) && lt.rows[i].addr == lo && lt.rows[i].flags&rowEnd != 0 {
+		i++ // the end of the sequence before, which ends where this one starts
+	}
 	var rows []lineRow
 	for ; i < len(lt.rows) && lt.rows[i].addr < hi && lt.rows[i].flags&rowEnd == 0; i++ {
 		rows = append(rows, lt.rows[i])

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -232,7 +233,15 @@ func (t *Table) LineAddresses(file string, line int) (addrs []uint64, actualLine
 	if actualLine == math.MaxInt {
 		return nil, 0, fmt.Errorf("no code at or after line %d of %s", line, file)
 	}
-	return t.onePerBlock(addrs), actualLine, nil
+	addrs, moved := t.onePerBlock(addrs)
+	if moved {
+		// Like gdb: a breakpoint on a function's opening line (or the
+		// lines before it) is reported where it will stop.
+		if loc, ok := t.LocationAt(addrs[0]); ok {
+			actualLine = loc.Line
+		}
+	}
+	return addrs, actualLine, nil
 }
 
 // eachLineStart calls fn for the first is_stmt row of every run of rows
@@ -258,38 +267,38 @@ func (u *unit) eachLineStart(lt *lineTable, fn func(lineRow)) {
 
 // onePerBlock keeps the lowest address per function or inlined copy (a
 // line split in pieces inside one block is one place to stop), and moves
-// an address at a function's very entry past its prologue.
-func (t *Table) onePerBlock(addrs []uint64) []uint64 {
+// an address at a function's very entry past its prologue. moved says
+// whether every address was moved so.
+func (t *Table) onePerBlock(addrs []uint64) (out []uint64, moved bool) {
 	sort.Slice(addrs, func(i, j int) bool { return addrs[i] < addrs[j] })
 	type key struct {
 		fn     uint64
 		inline dwarf.Offset
 	}
 	seen := map[key]bool{}
-	var out []uint64
+	moved = true
 	for _, a := range addrs {
-		k := key{}
+		k := key{fn: a}
 		f, ok := t.FunctionAt(a)
 		if ok {
 			k.fn = f.Entry
 			if in := f.innermostInline(a); in != nil {
 				k.inline = in.die
 			}
-			if a == f.Entry && k.inline == 0 {
-				a = f.BodyEntry()
-			}
-		} else {
-			k.fn = a
 		}
 		if seen[k] {
 			continue
 		}
 		seen[k] = true
-		if len(out) == 0 || out[len(out)-1] != a {
-			out = append(out, a)
+		if ok && a == f.Entry && k.inline == 0 && f.BodyEntry() != a {
+			a = f.BodyEntry()
+		} else {
+			moved = false
 		}
+		out = append(out, a)
 	}
-	return out
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return slices.Compact(out), moved && len(out) > 0
 }
 
 // splitPath splits an editor's path (either slash) into components.

@@ -1,7 +1,13 @@
 package symbols
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -94,14 +100,14 @@ func TestLineAddresses(t *testing.T) {
 			wantLocation(t, tab, addrs[0], src, after, "loop_sum")
 
 			// The opening line of a function lands past the prologue, on
-			// the first line of the body.
+			// the first line of the body, and says so (as gdb does).
 			open := fixture.Line(t, src, "add_open")
 			addrs, actual, err = tab.LineAddresses(fixture.Source(t, src), open)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if actual != open || len(addrs) != 1 {
-				t.Fatalf("add_open: addrs %#x actual %d", addrs, actual)
+			if actual != addBody || len(addrs) != 1 {
+				t.Fatalf("add_open: addrs %#x actual %d, want one address on line %d", addrs, actual, addBody)
 			}
 			wantLocation(t, tab, addrs[0], src, addBody, "add")
 
@@ -186,5 +192,107 @@ func TestSources(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("Sources() = %q, want it to list %s", srcs, want)
+	}
+}
+
+// gdbLineBreaks sets `break src:L` in gdb for every line L of the file (one
+// batch) and returns, per line that gdb accepted, the sorted addresses of
+// its locations and the line gdb reports them on.
+func gdbLineBreaks(t *testing.T, bin, src string, lines int) map[int]lineBreak {
+	t.Helper()
+	args := []string{"-batch", "-nx"}
+	for l := 1; l <= lines; l++ {
+		args = append(args, "-ex", fmt.Sprintf("echo @%d\\n", l), "-ex", fmt.Sprintf("break %s:%d", src, l))
+	}
+	args = append(args, "-ex", "info breakpoints", bin)
+	// gdb flushes stdout before it writes an error, so one pipe for both
+	// keeps the order.
+	out, err := exec.Command("gdb", args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("gdb: %v\n%s", err, out)
+	}
+	location := regexp.MustCompile(`^(\d+)(\.\d+)?\s.*\s(0x[0-9a-f]+) in .* at \S+:(\d+)$`)
+	lineOf := map[int]int{} // breakpoint number -> requested line
+	res := map[int]lineBreak{}
+	cur := 0
+	for _, l := range strings.Split(string(out), "\n") {
+		var n int
+		if _, err := fmt.Sscanf(l, "@%d", &cur); err == nil && strings.HasPrefix(l, "@") {
+			continue
+		}
+		if _, err := fmt.Sscanf(l, "Breakpoint %d at", &n); err == nil {
+			lineOf[n] = cur
+			continue
+		}
+		m := location.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		n, _ = strconv.Atoi(m[1])
+		a, _ := strconv.ParseUint(m[3][2:], 16, 64)
+		at, _ := strconv.Atoi(m[4])
+		req, ok := lineOf[n]
+		if !ok {
+			t.Fatalf("gdb listed breakpoint %d it did not announce:\n%s", n, out)
+		}
+		b := res[req]
+		b.addrs = append(b.addrs, a)
+		b.line = at
+		res[req] = b
+	}
+	for l, b := range res {
+		slices.Sort(b.addrs)
+		res[l] = b
+	}
+	return res
+}
+
+type lineBreak struct {
+	addrs []uint64
+	line  int
+}
+
+// TestLineAddressesAgainstGDB: for every line of the C and C++ fixtures,
+// at -O0 and -O2, a line breakpoint gets the same addresses and reported
+// line as gdb's `break file:line` (which moves to the next line with code,
+// skips prologues, and puts one location per function or inlined copy).
+func TestLineAddressesAgainstGDB(t *testing.T) {
+	if _, err := exec.LookPath("gdb"); err != nil {
+		t.Skip("gdb not installed")
+	}
+	for _, b := range []struct {
+		src   string
+		flags []string
+	}{
+		{"sym_basic.c", nil},
+		{"sym_basic.c", []string{"-O2"}},
+		{"sym_cpp.cpp", nil},
+		{"sym_cpp.cpp", []string{"-O2"}},
+	} {
+		t.Run(b.src+strings.Join(b.flags, ""), func(t *testing.T) {
+			bin := fixture.C(t, b.src, b.flags...)
+			tab := fileTable(t, bin)
+			data, err := os.ReadFile(fixture.Source(t, b.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Count(string(data), "\n")
+			want := gdbLineBreaks(t, bin, b.src, lines)
+			if len(want) < lines/2 {
+				t.Fatalf("gdb accepted only %d of %d lines", len(want), lines)
+			}
+			for l := 1; l <= lines; l++ {
+				addrs, actual, err := tab.LineAddresses(b.src, l)
+				w, ok := want[l]
+				switch {
+				case !ok && err == nil:
+					t.Errorf("line %d: %#x on line %d; gdb finds no code", l, addrs, actual)
+				case ok && err != nil:
+					t.Errorf("line %d: %v; gdb breaks at %#x on line %d", l, err, w.addrs, w.line)
+				case ok && (!slices.Equal(addrs, w.addrs) || actual != w.line):
+					t.Errorf("line %d: %#x on line %d; gdb breaks at %#x on line %d", l, addrs, actual, w.addrs, w.line)
+				}
+			}
+		})
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dapproc/dapproc/internal/fixture"
@@ -74,6 +76,23 @@ func TestRustBinary(t *testing.T) {
 		t.Fatalf("LineAddresses(rust_area) = %#x, %v", addrs, err)
 	}
 	wantLocation(t, tab, addrs[0], src, line("rust_area"), "sym_rust::shapes::Square::area")
+
+	// Every line breakpoint goes where gdb puts it.
+	if _, err := exec.LookPath("gdb"); err == nil {
+		data, err := os.ReadFile(fixture.Source(t, src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Count(string(data), "\n")
+		want := gdbLineBreaks(t, bin, fixture.Source(t, src), lines)
+		for l := 1; l <= lines; l++ {
+			addrs, actual, err := tab.LineAddresses(fixture.Source(t, src), l)
+			w, ok := want[l]
+			if ok != (err == nil) || ok && (!slices.Equal(addrs, w.addrs) || actual != w.line) {
+				t.Errorf("line %d: %#x on line %d (%v); gdb breaks at %#x on line %d", l, addrs, actual, err, w.addrs, w.line)
+			}
+		}
+	}
 
 	// Every byte of the crate's functions agrees with addr2line.
 	if _, err := exec.LookPath("addr2line"); err != nil {
