@@ -99,7 +99,7 @@ func (a *adapter) read(r *bufio.Reader) error {
 			continue
 		}
 		if a.logDAP {
-			a.log.Debug("dap in", "message", msg)
+			a.log.Debug("dap in", "json", string(content))
 		}
 		req, ok := msg.(dap.RequestMessage)
 		if !ok {

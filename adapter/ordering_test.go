@@ -3,8 +3,11 @@ package adapter
 import (
 	"bufio"
 	"context"
+	"io"
+	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -234,4 +237,32 @@ func TestCancelledContextEndsSession(t *testing.T) {
 	if !proc.killed {
 		t.Error("the launched process was not killed")
 	}
+}
+
+func TestLogDAPWritesTheJSONToTheLog(t *testing.T) {
+	var logged strings.Builder
+	log := slog.New(slog.NewTextHandler(&lockedWriter{w: &logged}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := startServe(t, Options{Launcher: &scriptedLauncher{}, Log: log, LogDAP: true})
+	handshake(t, c)
+	if err := c.closeAndWait(); err != nil {
+		t.Fatal(err)
+	}
+	text := logged.String()
+	for _, want := range []string{`dap in`, `\"command\":\"initialize\"`, `dap out`, `\"event\":\"initialized\"`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("log lacks %s:\n%s", want, text)
+		}
+	}
+}
+
+// lockedWriter serialises writes from the adapter's goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

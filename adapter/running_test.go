@@ -303,3 +303,22 @@ func TestTerminate(t *testing.T) {
 	seq = c.send("disconnect", &dap.DisconnectRequest{})
 	wantResponse[*dap.DisconnectResponse](c, seq)
 }
+
+// TestKilledWhileStoppedAtBreakpoint: SIGKILL from outside while the
+// program sits on a breakpoint; the next continue, which must step over
+// the breakpoint, finds the thread gone and reports the exit.
+func TestKilledWhileStoppedAtBreakpoint(t *testing.T) {
+	c := startReal(t)
+	pid := launchReal(t, c, map[string]any{"program": fixture.C(t, spinSrc)})
+	requestBreakpoints(t, c, fixture.Source(t, spinSrc), fixture.Line(t, spinSrc, "tick"))
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	wantStopped(t, c, "breakpoint", pid)
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	continueThread(t, c, pid)
+	wantExit(t, c, 128+9)
+	seq = c.send("disconnect", &dap.DisconnectRequest{})
+	wantResponse[*dap.DisconnectResponse](c, seq)
+}

@@ -1,6 +1,8 @@
 package adapter
 
 import (
+	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 
@@ -74,10 +76,15 @@ func (w *writer) write(m dap.Message) {
 		r := m.GetRequest()
 		r.Seq, r.Type = w.seq, "request"
 	}
-	if w.logDAP {
-		w.log.Debug("dap out", "message", m)
+	b, err := json.Marshal(m)
+	if err != nil {
+		w.log.Error("encoding a DAP message", "type", fmt.Sprintf("%T", m), "err", err)
+		return
 	}
-	if err := dap.WriteProtocolMessage(w.conn, m); err != nil {
+	if w.logDAP {
+		w.log.Debug("dap out", "json", string(b))
+	}
+	if err := dap.WriteBaseMessage(w.conn, b); err != nil {
 		w.broken = true
 		w.log.Info("writing to the client failed; dropping further messages", "err", err)
 	}

@@ -98,8 +98,7 @@ type Session struct {
 	focus   int       // the thread the last stop was about
 	pausing bool      // the user asked for a pause that has not stopped yet
 
-	pending     *runResult // a stop that arrived while the session halted the runner
-	retriedGone bool       // the last resume failed with ESRCH and was retried
+	pending *runResult // a stop that arrived while the session halted the runner
 
 	afterResponse []dap.Message
 	output        sync.WaitGroup // output pumps still reading

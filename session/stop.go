@@ -30,17 +30,19 @@ func (s *Session) handleResult(r runResult) {
 		s.exit(exited.Status)
 		return
 	}
-	if r.err != nil && errors.Is(r.err, syscall.ESRCH) && !s.retriedGone {
-		// The process died under the tracer in the middle of a resume
-		// (killed from outside while a breakpoint was being stepped
-		// over): resume once more, so that the tracer reaps it and
-		// reports how it ended.
-		s.log.Debug("resume found a thread gone; resuming again to learn the exit", "err", r.err)
-		s.retriedGone = true
-		s.continueAfterHalt()
+	if r.err != nil && errors.Is(r.err, syscall.ESRCH) {
+		// A thread in ptrace-stop vanished under the tracer in the middle
+		// of a resume (for instance while a breakpoint was stepped
+		// over): only SIGKILL does that. Finish the job and reap it, so
+		// the client sees the exit rather than a failed resume.
+		s.log.Debug("resume found a thread gone; the process was killed", "err", r.err)
+		s.state = Stopped
+		if err := s.endProcess(true); err != nil {
+			s.log.Warn("reaping a killed process", "pid", s.pid, "err", err)
+			s.exit(tracer.WaitStatus{Signal: syscall.SIGKILL})
+		}
 		return
 	}
-	s.retriedGone = false
 	ev := r.ev
 	s.threads.applyStop(&ev)
 	s.sendThreadEvents(&ev)
@@ -158,6 +160,9 @@ func (s *Session) sendThreadEvents(ev *tracer.StopEvent) {
 // exit reports the end of the process: `exited` with its code once every
 // byte of its output went out, then `terminated`. It happens once.
 func (s *Session) exit(status tracer.WaitStatus) {
+	if s.state == Exited {
+		return
+	}
 	if s.op != nil {
 		s.op.end(s)
 		s.op = nil
