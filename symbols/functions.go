@@ -51,6 +51,7 @@ type Function struct {
 // (parameters, locals, a line table).
 func (f *Function) HasDWARF() bool { return f.DIE != 0 }
 
+// String returns the display name.
 func (f *Function) String() string { return f.Name }
 
 // FunctionAt returns the function whose code covers the run-time address

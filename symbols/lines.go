@@ -17,6 +17,7 @@ type Location struct {
 	Line, Column int
 }
 
+// String formats the location as file:line.
 func (l Location) String() string { return fmt.Sprintf("%s:%d", l.File, l.Line) }
 
 // lineRow is one row of a decoded line table, kept small: a big program
