@@ -1,0 +1,3 @@
+module e2e_go
+
+go 1.26
