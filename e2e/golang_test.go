@@ -78,4 +78,3 @@ func TestGoProgram(t *testing.T) {
 	}
 	disconnect(t, c, nil)
 }
-
