@@ -367,3 +367,28 @@ func BenchmarkLibcFunctionAt(b *testing.B) {
 	}
 	b.ReportMetric(heap, "live-MB")
 }
+
+// BenchmarkBigPCLookup: function, location and inline stack of a PC in a
+// warm table, what every stack frame of every stop costs.
+func BenchmarkBigPCLookup(b *testing.B) {
+	bin, _ := bigProgram(b)
+	tab := fileTableB(b, bin)
+	fns, addrs, err := tab.FunctionAddresses("f_027_0123")
+	if err != nil {
+		b.Fatal(err)
+	}
+	pc := addrs[0] + 3
+	tab.InlineStack(pc)
+	b.ReportAllocs()
+	for b.Loop() {
+		if f, ok := tab.FunctionAt(pc); !ok || f != fns[0] {
+			b.Fatalf("FunctionAt(%#x) = %v", pc, f)
+		}
+		if _, ok := tab.LocationAt(pc); !ok {
+			b.Fatal("no location")
+		}
+		if s := tab.InlineStack(pc); len(s) != 0 {
+			b.Fatalf("inline stack %v", s)
+		}
+	}
+}
