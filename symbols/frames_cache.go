@@ -17,6 +17,7 @@ type imageS2 struct {
 	cus        map[dwarf.Offset]*compileUnitInfo // compile unit DIE -> what location lists need
 	locs       *locationLists                    // .debug_loc / .debug_loclists readers
 	bases      map[dwarf.Offset][]baseClass      // C++ class type -> its base classes
+	globals    map[string][]globalRef            // global variables by name (LookupVariable)
 	cplus      bool                              // the image is a C++ program (isCPlusPlus)
 	langSet    bool
 }

@@ -80,7 +80,7 @@ func startTracee(t testing.TB, bin string, args ...string) *tracee {
 		t.Fatalf("start %s: %v", bin, err)
 	}
 	p.tid = p.pid
-	p.mem, err = os.Open(fmt.Sprintf("/proc/%d/mem", p.pid))
+	p.mem, err = os.OpenFile(fmt.Sprintf("/proc/%d/mem", p.pid), os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,6 +116,12 @@ func (p *tracee) ReadMemory(addr uint64, buf []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// WriteMemory implements MemoryWriter through /proc/PID/mem.
+func (p *tracee) WriteMemory(addr uint64, data []byte) error {
+	_, err := p.mem.WriteAt(data, int64(addr))
+	return err
 }
 
 // breakAt sets a breakpoint at the first statement of file:line in the

@@ -74,33 +74,130 @@ func (t *Table) FrameVariables(f *Frame, mem MemoryReader) (params, locals []*Va
 // compile units, external and static, in DWARF order. C++ variables are
 // named with their namespaces ("geo::counter").
 func (t *Table) Globals(im *Image, mem MemoryReader) ([]*Variable, error) {
-	d, err := im.DWARF()
+	mem = newPageCache(mem)
+	var out []*Variable
+	err := im.eachGlobal(func(cu, def *dwarf.Entry, name string) {
+		if v := t.globalVariable(im, cu, def, name, mem); v != nil {
+			out = append(out, v)
+		}
+	})
+	return out, err
+}
+
+// LookupVariable finds what a user means by name at a frame: a parameter
+// or local visible at the frame's PC (the innermost of several with that
+// name), else a global or static of the frame's image (one of the frame's
+// compile unit first), else one of another image. It returns an error
+// saying so when nothing has that name.
+func (t *Table) LookupVariable(f *Frame, name string, mem MemoryReader) (*Variable, error) {
+	mem = newPageCache(mem)
+	params, locals, err := t.FrameVariables(f, mem)
 	if err != nil {
 		return nil, err
 	}
-	mem = newPageCache(mem)
-	var out []*Variable
+	for i := len(locals) - 1; i >= 0; i-- {
+		if locals[i].Name == name && !locals[i].Shadowed {
+			return locals[i], nil
+		}
+	}
+	for _, v := range params {
+		if v.Name == name {
+			return v, nil
+		}
+	}
+	images := t.images
+	if f.Image != nil {
+		images = append([]*Image{f.Image}, t.images...)
+	}
+	for _, im := range images {
+		refs := im.globalsNamed(name)
+		if len(refs) == 0 {
+			continue
+		}
+		best := refs[0]
+		if im == f.Image {
+			if d, err := im.DWARF(); err == nil {
+				if cu, err := d.Reader().SeekPC(f.lookup - im.Bias); err == nil {
+					for _, r := range refs {
+						if r.cu.Offset == cu.Offset {
+							best = r
+						}
+					}
+				}
+			}
+		}
+		if v := t.globalVariable(im, best.cu, best.def, name, mem); v != nil {
+			return v, nil
+		}
+	}
+	return nil, fmt.Errorf("no variable %q here: not a parameter or local of %s, nor a global", name, frameName(f))
+}
+
+func frameName(f *Frame) string {
+	if f.Function == nil {
+		return fmt.Sprintf("the frame at %#x", f.PC)
+	}
+	return f.Function.Name
+}
+
+// globalRef is a global variable's defining DIE and its compile unit.
+type globalRef struct {
+	cu, def *dwarf.Entry
+}
+
+// globalsNamed returns the globals of the image with a name, indexing all
+// of them on first use.
+func (im *Image) globalsNamed(name string) []globalRef {
+	if im.s2.globals == nil {
+		im.s2.globals = map[string][]globalRef{}
+		im.eachGlobal(func(cu, def *dwarf.Entry, name string) {
+			im.s2.globals[name] = append(im.s2.globals[name], globalRef{cu, def})
+		})
+	}
+	return im.s2.globals[name]
+}
+
+func (t *Table) globalVariable(im *Image, cu, def *dwarf.Entry, name string, mem MemoryReader) *Variable {
+	d, err := im.DWARF()
+	if err != nil {
+		return nil
+	}
+	ctx := &evalContext{tab: t, im: im, mem: mem, cu: im.compileUnit(d, cu)}
+	entry, _ := godwarf.LoadAbstractOriginAndSpecification(def, d.Reader())
+	v := ctx.variable(&godwarf.Tree{Entry: entry, Tag: def.Tag, Offset: def.Offset})
+	if v != nil {
+		v.Name = name
+	}
+	return v
+}
+
+// eachGlobal calls fn for every variable defined at file or namespace
+// scope, with its compile unit and its name qualified by its namespaces.
+func (im *Image) eachGlobal(fn func(cu, def *dwarf.Entry, name string)) error {
+	d, err := im.DWARF()
+	if err != nil {
+		return err
+	}
 	r := d.Reader()
 	specs := d.Reader()
 	for {
-		e, err := r.Next()
+		cu, err := r.Next()
 		if err != nil {
-			return out, fmt.Errorf("global variables of %s: %w", im.Path, err)
+			return fmt.Errorf("global variables of %s: %w", im.Path, err)
 		}
-		if e == nil {
-			return out, nil
+		if cu == nil {
+			return nil
 		}
-		if e.Tag != dwarf.TagCompileUnit {
+		if cu.Tag != dwarf.TagCompileUnit {
 			r.SkipChildren()
 			continue
 		}
-		ctx := &evalContext{tab: t, im: im, mem: mem, cu: im.compileUnit(d, e)}
 		qualified := map[dwarf.Offset]string{} // declarations inside namespaces
 		var prefixes []string                  // the namespaces r is in
 		for {
 			kid, err := r.Next()
 			if err != nil {
-				return out, fmt.Errorf("global variables of %s: %w", im.Path, err)
+				return fmt.Errorf("global variables of %s: %w", im.Path, err)
 			}
 			if kid == nil {
 				break
@@ -137,18 +234,19 @@ func (t *Table) Globals(im *Image, mem MemoryReader) ([]*Variable, error) {
 				}
 				continue
 			}
-			entry, _ := godwarf.LoadAbstractOriginAndSpecification(kid, specs)
-			tree := &godwarf.Tree{Entry: entry, Tag: kid.Tag, Offset: kid.Offset}
-			v := ctx.variable(tree)
-			if v == nil {
-				continue
-			}
-			if spec, ok := kid.Val(dwarf.AttrSpecification).(dwarf.Offset); ok && qualified[spec] != "" {
-				v.Name = qualified[spec]
+			if spec, ok := kid.Val(dwarf.AttrSpecification).(dwarf.Offset); ok {
+				if q := qualified[spec]; q != "" {
+					name = q
+				} else {
+					e, _ := godwarf.LoadAbstractOriginAndSpecification(kid, specs)
+					name, _ = e.Val(dwarf.AttrName).(string)
+				}
 			} else if name != "" {
-				v.Name = prefix + name
+				name = prefix + name
 			}
-			out = append(out, v)
+			if name != "" && name[0] != '.' {
+				fn(cu, kid, name)
+			}
 		}
 	}
 }

@@ -372,3 +372,83 @@ func BenchmarkBigStopCold(b *testing.B) {
 		}
 	}
 }
+
+func TestSetValue(t *testing.T) {
+	t.Parallel()
+	p, tab, frames := stopInVars(t, "show", 1)
+	params, locals, err := tab.FrameVariables(&frames[0], p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, l := byName(t, params), byName(t, locals)
+	for _, c := range []struct {
+		vars        map[string]*Variable
+		name, text  string
+		value, fail string
+	}{
+		{ps, "count", "-12", "-12", ""},
+		{ps, "count", "0x10", "16", ""},
+		{l, "c", "'z'", "122 'z'", ""},
+		{l, "uc", "255", `255 '\377'`, ""},
+		{l, "uc", "256", "", "does not fit"},
+		{l, "s", "40000", "", "does not fit"},
+		{l, "ull", "18446744073709551615", "18446744073709551615", ""},
+		{l, "f", "-1.25", "-1.25", ""},
+		{l, "d", "1e100", "1e+100", ""},
+		{l, "ld", "-0.75", "-0.75", ""},
+		{l, "yes", "false", "false", ""},
+		{l, "col", "BLUE", "BLUE", ""},
+		{l, "col", "PURPLE", "", "neither an enumerator"},
+		{l, "ppt", "0", "0x0", ""},
+		{l, "pt", "1", "", "only numbers"},
+		{l, "big", "oops", "", "not an integer"},
+	} {
+		v := c.vars[c.name]
+		err := v.SetValue(p, c.text)
+		switch {
+		case c.fail != "" && (err == nil || !strings.Contains(err.Error(), c.fail)):
+			t.Errorf("set %s to %s: error %v, want one saying %q", c.name, c.text, err, c.fail)
+		case c.fail == "" && err != nil:
+			t.Errorf("set %s to %s: %v", c.name, c.text, err)
+		case c.fail == "" && v.Value != c.value:
+			t.Errorf("set %s to %s: value %q, want %q", c.name, c.text, v.Value, c.value)
+		}
+	}
+	// The program sees the writes: read the frame again.
+	params, locals, err = tab.FrameVariables(&frames[0], p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantVar(t, byName(t, params), "count", "int", "16")
+	l = byName(t, locals)
+	wantVar(t, l, "col", "enum color", "BLUE")
+	wantVar(t, l, "ld", "long double", "-0.75")
+	wantVar(t, l, "ppt", "struct point *", "0x0")
+}
+
+func TestLookupVariable(t *testing.T) {
+	t.Parallel()
+	p, tab, frames := stopInVars(t, "loop_body", 2)
+	for _, c := range []struct {
+		frame       int
+		name, value string
+	}{
+		{0, "i", "2"}, {0, "n", "5"}, {0, "global_counter", "42"}, {0, "static_array", "{10, 20, 30, 40}"},
+		{1, "o", "{...}"}, // main's local, from main's frame
+	} {
+		v, err := tab.LookupVariable(&frames[c.frame], c.name, p)
+		if err != nil {
+			t.Errorf("frame %d: %s: %v", c.frame, c.name, err)
+			continue
+		}
+		if v.Value != c.value {
+			t.Errorf("frame %d: %s = %q, want %q", c.frame, c.name, v.Value, c.value)
+		}
+	}
+	if v, err := tab.LookupVariable(&frames[1], "i", p); err == nil {
+		t.Errorf("main sees loop's i: %+v", v)
+	}
+	if _, err := tab.LookupVariable(&frames[0], "no_such_thing", p); err == nil || !strings.Contains(err.Error(), "no variable") {
+		t.Errorf("unknown name: error %v", err)
+	}
+}
