@@ -11,6 +11,8 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
+import { checkResolved, fillDefaults, PICK_PROCESS } from '../src/config';
+import { pickProcess } from '../src/pickProcess';
 import { parseServerAddress } from '../src/serverAddress';
 import { buildC, markerLine } from './fixture';
 
@@ -197,5 +199,94 @@ describe('protocol: a dapproc --listen server, as the dapproc.server setting rea
 
   it('serves a whole session over TCP: breakpoint, stack, exit code', async function () {
     await breakpointToExit(dc, fixture);
+  });
+});
+
+/**
+ * AdapterProcess is a DebugClient over a dapproc it spawned itself, so a test can see the
+ * adapter exit (DebugClient's own stop() would wait forever for the answer to a second
+ * disconnect once the session has ended).
+ */
+class AdapterProcess extends DebugClient {
+  readonly proc: ChildProcess;
+  readonly exit: Promise<number | null>;
+  constructor(bin: string, args: string[]) {
+    super('', '', 'dapproc');
+    this.proc = spawn(bin, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.exit = new Promise((resolve) => this.proc.once('exit', (code) => resolve(code)));
+    this.connect(this.proc.stdout!, this.proc.stdin!);
+  }
+}
+
+describe('protocol: attach through the process picker, pause, detach', function () {
+  this.timeout(30000);
+  let dapproc: string;
+  let target: ChildProcess;
+  let targetExit: Promise<NodeJS.Signals | null>;
+  let dc: AdapterProcess;
+
+  before(function () {
+    dapproc = dapprocBinary();
+  });
+
+  beforeEach(async function () {
+    const fixture = buildC('spin.c', 'vsx_spin');
+    target = spawn(fixture.program, [], { stdio: 'ignore' });
+    targetExit = new Promise((resolve) => target.once('exit', (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve, reject) => {
+      target.once('spawn', resolve);
+      target.once('error', reject);
+    });
+    dc = new AdapterProcess(dapproc, ['--log=warn']);
+    dc.defaultTimeout = 10000;
+  });
+
+  afterEach(async function () {
+    if (dc.proc.exitCode === null && dc.proc.signalCode === null) {
+      dc.proc.kill('SIGKILL');
+    }
+    await dc.exit;
+    target.kill('SIGKILL');
+    assert.strictEqual(await targetExit, 'SIGKILL');
+  });
+
+  it('attaches to the picked pid, pauses it in main, and leaves it running on disconnect', async function () {
+    // The extension's path: pid missing -> ${command:pickProcess} -> the picker -> a checked number.
+    const first = await fillDefaults(
+      { type: 'dapproc', request: 'attach', name: 'attach' },
+      { promptForProgram: async () => undefined },
+    );
+    assert.strictEqual(first?.pid, PICK_PROCESS);
+    const picked = await pickProcess(async (items) => items.find((i) => i.label === 'vsx_spin'));
+    assert.strictEqual(picked, String(target.pid));
+    const config = checkResolved({ ...first!, pid: picked }, undefined)!;
+    assert.strictEqual(config.pid, target.pid);
+
+    const initialized = dc.waitForEvent('initialized');
+    await dc.initializeRequest();
+    const attach = await dc.attachRequest(config as DebugProtocol.AttachRequestArguments);
+    assert.strictEqual(attach.success, true, `attach failed: ${attach.message}`);
+    await initialized;
+    await dc.configurationDoneRequest();
+
+    const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await dc.pauseRequest({ threadId: target.pid! });
+    const ev = await stopped;
+    assert.strictEqual(ev.body.reason, 'pause');
+    assert.strictEqual(ev.body.threadId, target.pid);
+    const frames = (await dc.stackTraceRequest({ threadId: target.pid! })).body.stackFrames;
+    assert.ok(
+      frames.some((f) => f.name === 'main'),
+      `main is not on the stack: ${frames.map((f) => f.name).join(' <- ')}`,
+    );
+
+    // terminateDebuggee defaults to false after attach: the process is detached, not killed,
+    // and dapproc, its one stdio session over, exits cleanly.
+    const disconnect = await dc.disconnectRequest({});
+    assert.strictEqual(disconnect.success, true);
+    assert.strictEqual(await dc.exit, 0);
+    const status = fs.readFileSync(`/proc/${target.pid}/status`, 'utf8');
+    assert.match(status, /^TracerPid:\s+0$/m);
+    assert.doesNotMatch(status, /^State:\s+[tTZ]/m);
   });
 });
