@@ -164,6 +164,8 @@ func (im *Image) Close() error {
 type Table struct {
 	images []*Image        // sorted by Bias
 	notELF map[string]bool // mapped files found not to be ELF, skipped by Sync
+
+	fileMatches map[string][]fileMatch // LineAddresses' path matches; reset when images change
 }
 
 // NewTable returns an empty table.
@@ -171,6 +173,7 @@ func NewTable() *Table { return &Table{} }
 
 // Add puts an opened image into the table.
 func (t *Table) Add(im *Image) {
+	t.fileMatches = nil
 	t.images = append(t.images, im)
 	sort.Slice(t.images, func(i, j int) bool { return t.images[i].Bias < t.images[j].Bias })
 }
@@ -220,6 +223,7 @@ type unit struct {
 
 	lines    *lineTable
 	linesErr error
+	starts   map[string][]lineStart // by file: where each line's statements begin
 
 	funcs    []*Function // sorted by Entry
 	funcsErr error

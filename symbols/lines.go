@@ -178,57 +178,25 @@ func (im *Image) locationAt(pc uint64) (Location, bool) {
 // /home/me/src/prog/main.c finds /build/prog/main.c; the file name itself
 // must match.
 func (t *Table) LineAddresses(file string, line int) (addrs []uint64, actualLine int, err error) {
-	want := splitPath(file)
-	type match struct {
-		ix   *unitIndex
-		path string
-	}
-	var matches []match
-	best := 0
-	for _, im := range t.images {
-		ix, err := im.index()
-		if err != nil {
-			continue
-		}
-		for p := range ix.filesIndex() {
-			s := suffixScore(want, p)
-			if s == 0 || s < best {
-				continue
-			}
-			if s > best {
-				best, matches = s, matches[:0]
-			}
-			matches = append(matches, match{ix, p})
-		}
-	}
-	if best == 0 {
+	matches := t.matchFile(file)
+	if len(matches) == 0 {
 		return nil, 0, fmt.Errorf("no debug info mentions source file %s: is it part of this program, built with -g?", file)
 	}
 	// The lowest line >= line that has code, and its addresses.
 	actualLine = math.MaxInt
 	for _, m := range matches {
 		for _, u := range m.ix.byFile[m.path] {
-			lt, err := u.lineTable()
-			if err != nil {
+			starts := u.lineStarts()[m.path]
+			i := sort.Search(len(starts), func(i int) bool { return int(starts[i].line) >= line })
+			if i == len(starts) || int(starts[i].line) > actualLine {
 				continue
 			}
-			var inFile []bool
-			for i, f := range u.files {
-				if f == m.path {
-					inFile = append(inFile, make([]bool, i+1-len(inFile))...)
-					inFile[i] = true
-				}
+			if l := int(starts[i].line); l < actualLine {
+				actualLine, addrs = l, addrs[:0]
 			}
-			u.eachLineStart(lt, func(r lineRow) {
-				l := int(r.line)
-				if int(r.file) >= len(inFile) || !inFile[r.file] || l < line || l > actualLine {
-					return
-				}
-				if l < actualLine {
-					actualLine, addrs = l, addrs[:0]
-				}
-				addrs = append(addrs, r.addr+u.im.Bias)
-			})
+			for ; i < len(starts) && int(starts[i].line) == actualLine; i++ {
+				addrs = append(addrs, starts[i].addr+u.im.Bias)
+			}
 		}
 	}
 	if actualLine == math.MaxInt {
@@ -245,9 +213,63 @@ func (t *Table) LineAddresses(file string, line int) (addrs []uint64, actualLine
 	return addrs, actualLine, nil
 }
 
-// eachLineStart calls fn for the first is_stmt row of every run of rows
-// with the same file and line, in address order.
-func (u *unit) eachLineStart(lt *lineTable, fn func(lineRow)) {
+// fileMatch is a source path of an image's debug info.
+type fileMatch struct {
+	ix   *unitIndex
+	path string
+}
+
+// matchFile returns the debug-info paths that share the longest suffix of
+// path components with file (at least the file name), remembered per
+// query until the images change.
+func (t *Table) matchFile(file string) []fileMatch {
+	if m, ok := t.fileMatches[file]; ok {
+		return m
+	}
+	want := splitPath(file)
+	var matches []fileMatch
+	best := 0
+	for _, im := range t.images {
+		ix, err := im.index()
+		if err != nil {
+			continue
+		}
+		for p := range ix.filesIndex() {
+			s := suffixScore(want, p)
+			if s == 0 || s < best {
+				continue
+			}
+			if s > best {
+				best, matches = s, matches[:0]
+			}
+			matches = append(matches, fileMatch{ix, p})
+		}
+	}
+	if t.fileMatches == nil {
+		t.fileMatches = map[string][]fileMatch{}
+	}
+	t.fileMatches[file] = matches
+	return matches
+}
+
+// lineStart is where a statement of a source line begins.
+type lineStart struct {
+	line uint32
+	addr uint64 // link-time
+}
+
+// lineStarts indexes the unit's line table by file on first use: for each
+// file, the first is_stmt row of every run of rows on one line, sorted by
+// line then address.
+func (u *unit) lineStarts() map[string][]lineStart {
+	if u.starts != nil {
+		return u.starts
+	}
+	u.starts = map[string][]lineStart{}
+	lt, err := u.lineTable()
+	if err != nil {
+		return u.starts
+	}
 	var prev lineRow
 	havePrev, emitted := false, false
 	for _, r := range lt.rows {
@@ -259,11 +281,22 @@ func (u *unit) eachLineStart(lt *lineTable, fn func(lineRow)) {
 			emitted = false
 		}
 		prev, havePrev = r, true
-		if r.flags&rowStmt != 0 && !emitted {
-			emitted = true
-			fn(r)
+		if r.flags&rowStmt == 0 || emitted || r.line == 0 || int(r.file) >= len(u.files) {
+			continue
 		}
+		emitted = true
+		f := u.files[r.file]
+		u.starts[f] = append(u.starts[f], lineStart{r.line, r.addr})
 	}
+	for _, ss := range u.starts {
+		sort.Slice(ss, func(i, j int) bool {
+			if ss[i].line != ss[j].line {
+				return ss[i].line < ss[j].line
+			}
+			return ss[i].addr < ss[j].addr
+		})
+	}
+	return u.starts
 }
 
 // onePerBlock keeps the lowest address per function or inlined copy (a

@@ -143,7 +143,7 @@ func (t *Table) Sync(maps []Mapping) (added, removed []*Image, err error) {
 		}
 		removed = append(removed, im)
 	}
-	t.images = nil
+	t.images, t.fileMatches = nil, nil
 	for _, im := range kept {
 		t.Add(im)
 	}
