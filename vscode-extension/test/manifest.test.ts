@@ -2,6 +2,7 @@
 // configurations and snippets only use attributes the schema declares.
 
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { initialConfiguration, PICK_PROCESS } from '../src/config';
@@ -108,5 +109,19 @@ describe('package.json contributions', function () {
     const types = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/@types/vscode/package.json'), 'utf8'));
     const [tmaj, tmin] = types.version.split('.').map(Number);
     assert.ok(engine && (tmaj < Number(engine[1]) || (tmaj === Number(engine[1]) && tmin <= Number(engine[2]))));
+  });
+
+  it('packages the compiled extension and its documents, and nothing of the tests or sources', function () {
+    this.timeout(60000);
+    const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+    const listed = execFileSync(process.execPath, [vsce, 'ls'], { cwd: root, encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l !== '')
+      .sort();
+    const compiled = fs
+      .readdirSync(path.join(root, 'src'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `out/src/${f.replace(/\.ts$/, '.js')}`);
+    assert.deepStrictEqual(listed, ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', ...compiled].sort());
   });
 });
