@@ -183,7 +183,7 @@ func callerFromCFI(fctx *frame.FrameContext, regs *op.DwarfRegisters, mem Memory
 	}
 	caller.AddReg(regSP, op.DwarfRegisterFromUint64(cfa))
 	for r, rule := range fctx.Regs {
-		v, known, err := applyRule(rule, cfa, regs, mem)
+		v, known, err := applyRule(r, rule, cfa, regs, mem)
 		if err != nil {
 			if r == fctx.RetAddrReg {
 				return cfa, nil, fmt.Errorf("return address: %w", err)
@@ -203,14 +203,15 @@ func callerFromCFI(fctx *frame.FrameContext, regs *op.DwarfRegisters, mem Memory
 	return cfa, caller, nil
 }
 
-// applyRule returns a register's value in the caller; known is false for
-// an undefined register.
-func applyRule(rule frame.DWRule, cfa uint64, regs *op.DwarfRegisters, mem MemoryReader) (v uint64, known bool, err error) {
+// applyRule returns register reg's value in the caller; known is false
+// for an undefined register.
+func applyRule(reg uint64, rule frame.DWRule, cfa uint64, regs *op.DwarfRegisters, mem MemoryReader) (v uint64, known bool, err error) {
 	switch rule.Rule {
 	case frame.RuleUndefined:
 		return 0, false, nil
 	case frame.RuleSameVal:
-		r := regs.Reg(rule.Reg)
+		// DW_CFA_same_value names no other register: reg keeps its value.
+		r := regs.Reg(reg)
 		if r == nil {
 			return 0, false, nil
 		}
