@@ -74,3 +74,24 @@ func TestBreakpointAfterExec(t *testing.T) {
 		t.Errorf("stdout %q", got)
 	}
 }
+
+// TestNextOverExec: stepping over the line that calls execv ends at the
+// new program's entry.
+func TestNextOverExec(t *testing.T) {
+	const src = "session_exec.c"
+	target := fixture.C(t, basicSrc)
+	c := startReal(t)
+	pid := launchReal(t, c, map[string]any{"program": fixture.C(t, src), "args": []string{target}})
+	requestBreakpoints(t, c, fixture.Source(t, src), fixture.Line(t, src, "exec"))
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	wantStopped(t, c, "breakpoint", pid)
+	seq = c.send("next", &dap.NextRequest{Arguments: dap.NextArguments{ThreadId: pid}})
+	wantResponse[*dap.NextResponse](c, seq)
+	wantStopped(t, c, "entry", pid)
+	line := fixture.Line(t, basicSrc, "add_body")
+	requestBreakpoints(t, c, fixture.Source(t, basicSrc), line)
+	continueThread(t, c, pid)
+	wantStopped(t, c, "breakpoint", pid)
+	wantTop(t, c, pid, "add", line)
+}

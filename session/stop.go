@@ -23,7 +23,8 @@ const outputDrainLimit = 2 * time.Second
 // breakpoint of a step that belongs to another thread).
 func (s *Session) handleResult(r runResult) {
 	if s.state != Running {
-		s.log.Warn("runner result while not running", "state", s.state)
+		// A stop kept by halt while a request was being served.
+		s.log.Debug("runner result after a halt", "state", s.state)
 	}
 	var exited tracer.ErrExited
 	if errors.As(r.err, &exited) {
@@ -60,25 +61,27 @@ func (s *Session) handleResult(r runResult) {
 		s.exit(ev.Status)
 		return
 	case tracer.StopInterrupt:
-		if !s.pausing {
-			// An interrupt of ours that arrived after the stop it was
-			// meant for: nothing to report.
-			s.continueAfterHalt()
-			return
-		}
-		s.report(ev.Tid, "pause", "", nil)
+		// Without a pause pending, an interrupt of ours that arrived
+		// after the stop it was meant for: nothing to report.
+		s.resumeQuietly(ev.Tid)
 		return
 	case tracer.StopSignal:
 		if !stopsDebugger(ev.Signal.Signal) {
-			s.continueAfterHalt() // the held signal is delivered on resume
+			s.resumeQuietly(ev.Tid) // the held signal is delivered on resume
 			return
 		}
 		s.report(ev.Tid, "exception", describeSignal(ev.Signal), nil)
 		return
 	case tracer.StopExec:
-		// A new program image: the old breakpoints went with the old one.
+		// A new program image: the old breakpoints went with the old one,
+		// and so did the addresses a step was waiting for. A continue goes
+		// on; a step ends at the new program's entry.
 		s.loadSymbols(s.send)
-		s.continueAfterHalt()
+		if _, plain := s.op.(*continueOp); plain {
+			s.resumeQuietly(ev.Tid)
+			return
+		}
+		s.report(ev.Tid, "entry", "", nil)
 		return
 	case tracer.StopBreakpoint:
 		if ids := s.bps.userAt(ev.Addr); len(ids) > 0 {
@@ -87,24 +90,31 @@ func (s *Session) handleResult(r runResult) {
 		}
 		if ev.Addr == s.rendezvous && s.rendezvous != 0 {
 			s.librariesChanged()
-			s.continueAfterHalt()
+			s.resumeQuietly(ev.Tid)
 			return
 		}
 	}
 	done, reason := s.op.stopped(s, &ev)
-	if !done && s.pausing {
-		// The user paused during a step made of several resumes: stop
-		// here rather than count on the interrupt landing later.
-		done, reason = true, "pause"
-	}
 	if !done {
-		s.continueAfterHalt()
+		s.resumeQuietly(ev.Tid)
 		return
 	}
 	if reason == "" {
 		reason = stopReasonName(ev.Reason)
 	}
 	s.report(ev.Tid, reason, "", nil)
+}
+
+// resumeQuietly goes on with the current operation after a stop that was
+// only for the session, unless the user asked for a pause meanwhile: the
+// tracer counts an event that came before the interrupt as the answer to
+// it, so this stop is the pause.
+func (s *Session) resumeQuietly(tid int) {
+	if s.pausing {
+		s.report(tid, "pause", "", nil)
+		return
+	}
+	s.continueAfterHalt()
 }
 
 // report ends the current operation and tells the client: one `stopped`
