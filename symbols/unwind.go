@@ -103,7 +103,9 @@ func (t *Table) Unwind(regs *op.DwarfRegisters, mem MemoryReader, maxFrames int)
 		var caller *op.DwarfRegisters
 		var err error
 		if isSigreturnTrampoline(mem, pc) {
-			f.SignalFrame = true
+			// The trampoline was not called: the kernel made pc its
+			// "return address", so pc itself names it.
+			f.SignalFrame, f.lookup = true, pc
 			caller, err = signalFrameCaller(cur, mem)
 			if err != nil {
 				break

@@ -164,6 +164,11 @@ func TestUnwindThroughSignalFrame(t *testing.T) {
 		t.Fatalf("frame 1 is not the signal frame:\n%s", describeFrames(frames))
 	}
 	checkPrefix(t, chainSrc, frames[:1], []frameWant{{"on_segv", "segv_handler"}})
+	// The trampoline is named by its own address (__restore_rt where libc
+	// has symbols), not by the byte before it.
+	if frames[1].LookupPC() != frames[1].PC {
+		t.Errorf("signal frame: lookup %#x, want its PC %#x", frames[1].LookupPC(), frames[1].PC)
+	}
 	// The interrupted frame stands on the faulting instruction itself, not
 	// on a return address.
 	checkPrefix(t, chainSrc, frames[2:], []frameWant{{"crash", "crash"}, {"main", "crash_call"}})
