@@ -100,6 +100,14 @@ func (im *Image) ELF() *elf.File { return im.elf }
 // image's loadable segments (or the gaps between them).
 func (im *Image) Contains(pc uint64) bool { return pc >= im.lo && pc < im.hi }
 
+// Range returns the run-time address range [lo, hi) that the image's
+// loadable segments span (the DAP `modules` address range).
+func (im *Image) Range() (lo, hi uint64) { return im.lo, im.hi }
+
+// HasDebugInfo reports whether DWARF is available for the image, in the
+// file itself or a split debug file, without reading it.
+func (im *Image) HasDebugInfo() bool { return hasDWARF(im.DebugELF()) }
+
 // DebugELF returns the ELF file that holds the image's DWARF: the split
 // debug file found by build-id or .gnu_debuglink when there is one,
 // otherwise the image itself. Sections such as .debug_frame are to be read
@@ -176,6 +184,15 @@ func (t *Table) Add(im *Image) {
 	t.fileMatches = nil
 	t.images = append(t.images, im)
 	sort.Slice(t.images, func(i, j int) bool { return t.images[i].Bias < t.images[j].Bias })
+}
+
+// Close closes every image and empties the table (when the process exits
+// or executes a new program).
+func (t *Table) Close() {
+	for _, im := range t.images {
+		im.Close()
+	}
+	t.images, t.fileMatches = nil, nil
 }
 
 // Images returns the images, ordered by load bias.

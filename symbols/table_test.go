@@ -163,6 +163,11 @@ func TestSyncRunningProcess(t *testing.T) {
 			if b.name == "no-pie" && exe.Bias != 0 {
 				t.Errorf("non-PIE executable has bias %#x, want 0", exe.Bias)
 			}
+			// The executable's range covers its entry point and main.
+			lo, hi := exe.Range()
+			if entry := exe.ELF().Entry + exe.Bias; entry < lo || entry >= hi || !exe.HasDebugInfo() {
+				t.Errorf("executable range [%#x, %#x) misses its entry %#x, or no debug info (%v)", lo, hi, entry, exe.HasDebugInfo())
+			}
 			interp := imageNamed(added, "ld-linux-x86-64.so.2")
 			if interp == nil || interp.Bias != auxv(t, pid, 7) {
 				t.Errorf("dynamic linker image %v, want bias AT_BASE %#x", interp, auxv(t, pid, 7))
@@ -203,6 +208,10 @@ func TestSyncRunningProcess(t *testing.T) {
 			}
 			if tab.ImageAt(pc) != nil {
 				t.Errorf("ImageAt(%#x) still finds an image after libc was removed", pc)
+			}
+			tab.Close()
+			if len(tab.Images()) != 0 || tab.ImageAt(addrs[0]) != nil {
+				t.Errorf("Close left %d images", len(tab.Images()))
 			}
 		})
 	}
