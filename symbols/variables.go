@@ -110,12 +110,10 @@ func (t *Table) LookupVariable(f *Frame, name string, mem MemoryReader) (*Variab
 		}
 		best := refs[0]
 		if im == f.Image {
-			if d, err := im.DWARF(); err == nil {
-				if cu, err := d.Reader().SeekPC(f.lookup - im.Bias); err == nil {
-					for _, r := range refs {
-						if r.cu.Offset == cu.Offset {
-							best = r
-						}
+			if cu, err := im.unitEntryOf(f.physical, f.lookup); err == nil {
+				for _, r := range refs {
+					if r.cu.Offset == cu.Offset {
+						best = r
 					}
 				}
 			}

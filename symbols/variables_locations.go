@@ -30,9 +30,9 @@ func (t *Table) newEvalContext(im *Image, scopeOff dwarf.Offset, fn *Function, f
 		return nil, err
 	}
 	r := d.Reader()
-	cuEntry, err := r.SeekPC(f.lookup - im.Bias)
+	cuEntry, err := im.unitEntryOf(fn, f.lookup)
 	if err != nil {
-		return nil, fmt.Errorf("compile unit of %#x in %s: %w", f.lookup, im.Path, err)
+		return nil, err
 	}
 	regs := *f.Regs
 	regs.StaticBase = im.Bias
@@ -204,6 +204,24 @@ func constBytes(v any, size int64) []byte {
 		return b[:max(size, 1)]
 	}
 	return nil
+}
+
+// unitEntryOf returns the compile unit DIE of a function: the one S1's
+// index holds, or the unit covering pc (a linear search of the units,
+// milliseconds in libc).
+func (im *Image) unitEntryOf(fn *Function, pc uint64) (*dwarf.Entry, error) {
+	if fn != nil && fn.unit != nil && fn.unit.entry != nil {
+		return fn.unit.entry, nil
+	}
+	d, err := im.DWARF()
+	if err != nil {
+		return nil, err
+	}
+	cu, err := d.Reader().SeekPC(pc - im.Bias)
+	if err != nil {
+		return nil, fmt.Errorf("compile unit of %#x in %s: %w", pc, im.Path, err)
+	}
+	return cu, nil
 }
 
 // compileUnitInfo is what location lists need from a compile unit.
