@@ -178,6 +178,9 @@ func (im *Image) locationAt(pc uint64) (Location, bool) {
 // /home/me/src/prog/main.c finds /build/prog/main.c; the file name itself
 // must match.
 func (t *Table) LineAddresses(file string, line int) (addrs []uint64, actualLine int, err error) {
+	if line < 1 {
+		return nil, 0, fmt.Errorf("line %d of %s: lines are numbered from 1", line, file)
+	}
 	matches := t.matchFile(file)
 	if len(matches) == 0 {
 		return nil, 0, fmt.Errorf("no debug info mentions source file %s: is it part of this program, built with -g?", file)

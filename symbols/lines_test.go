@@ -175,6 +175,9 @@ func TestLineAddressesPathMatching(t *testing.T) {
 	if _, _, err := tab.LineAddresses(src, 100000); err == nil {
 		t.Errorf("a line past the end of the file: no error")
 	}
+	if _, _, err := tab.LineAddresses(src, 0); err == nil {
+		t.Errorf("line 0: no error")
+	}
 }
 
 func TestSources(t *testing.T) {
