@@ -95,7 +95,16 @@ func (v *Variable) part(name string, typ godwarf.Type, off int64, mem MemoryRead
 // that hold it.
 func (v *Variable) field(st *godwarf.StructType, f *godwarf.StructField, mem MemoryReader) *Variable {
 	if f.BitSize == 0 {
-		return v.part(f.Name, f.Type, f.ByteOffset, mem)
+		name := f.Name
+		if name == "" {
+			// A C11 anonymous struct or union member: give it a name a
+			// client can show and keep apart.
+			name = "<anonymous>"
+			if inner, ok := resolve(f.Type).(*godwarf.StructType); ok {
+				name = "<anonymous " + inner.Kind + ">"
+			}
+		}
+		return v.part(name, f.Type, f.ByteOffset, mem)
 	}
 	// The field's first bit counted from bit 0 of the struct, least
 	// significant first: DWARF 4+ says so directly (data_bit_offset);

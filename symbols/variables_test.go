@@ -157,6 +157,9 @@ func TestFrameVariablesEveryCType(t *testing.T) {
 	matrix := children(t, p, wantVar(t, l, "matrix", "int [2][3]", "{...}"))
 	wantVar(t, matrix, "[1]", "int [3]", "{4, 5, 6}")
 	wantVar(t, l, "calls", "int", "1") // a static local: DW_OP_addr
+	tg := children(t, p, wantVar(t, l, "tg", "struct tagged", "{...}"))
+	wantVar(t, tg, "kind", "int", "1")
+	wantVar(t, children(t, p, wantVar(t, tg, "<anonymous union>", "union {...}", "{...}")), "as_int", "int", "5")
 	// Strings are cut at 256 bytes.
 	wantVar(t, l, "long_str", "char *", `~0x[0-9a-f]+ "x{256}"\.\.\.`)
 	wantVar(t, l, "long_text", "char [300]", `~"x{256}"\.\.\.`)

@@ -24,6 +24,14 @@ struct node {
 	char name[8];
 };
 
+struct tagged {
+	int kind;
+	union {
+		int as_int;
+		float as_float;
+	};
+};
+
 struct flags {
 	unsigned a : 3;
 	unsigned b : 5;
@@ -76,11 +84,12 @@ int show(int count, const char *label, struct point origin) {
 	memset(long_text, 'x', sizeof long_text - 1);
 	long_text[299] = 0;
 	char *long_str = long_text;
+	struct tagged tg = {1, {.as_int = 5}};
 	static int calls = 0;
 	calls++;
 	int sum = count + pt.x + arr[2] + op(1, 2) + c + uc + s + (int)l + (int)ull + (int)f + (int)d + (int)ld; // BP:show
 	return sum + yes + col + odd + num.i + ppt->y + buf[0] + (null_str != 0) + (bad_str != 0) + (int)big +
-	       first.next->value + fl.a + fl.b + fl.c + matrix[1][2] + calls + origin.x + label[0] + long_str[0];
+	       first.next->value + fl.a + fl.b + fl.c + matrix[1][2] + calls + origin.x + label[0] + long_str[0] + tg.as_int;
 }
 
 int main(void) {
