@@ -102,6 +102,9 @@ func (u *unit) functions() ([]*Function, error) {
 		return u.funcs, u.funcsErr
 	}
 	u.funcsSet = true
+	if !u.entry.Children {
+		return nil, nil
+	}
 	d := u.im.dwarf
 	files, _ := u.fileNames()
 	r := d.Reader()
