@@ -391,9 +391,10 @@ func (f *Function) StatementAddresses() []uint64 {
 // more address per inlined copy (its first instruction), paired with the
 // function that copy is inside. name may be the displayed name
 // ("ns::Klass::method(int)"), the same without parameters
-// ("ns::Klass::method"), the unqualified name, or the linkage name. An
-// image whose DWARF has no such function is searched in its ELF symbol
-// tables.
+// ("ns::Klass::method"), the unqualified name, or the linkage name; a Go
+// function is asked for by its package-qualified name ("main.main",
+// "net/http.(*Server).Serve"). An image whose DWARF has no such function
+// is searched in its ELF symbol tables.
 func (t *Table) FunctionAddresses(name string) ([]*Function, []uint64, error) {
 	var fns []*Function
 	var addrs []uint64
