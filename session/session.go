@@ -10,6 +10,20 @@
 // ContinueThread or StepInstruction) and sends back its result; while it
 // runs, the session touches the process only through Interrupt. Output pumps
 // (one per debuggee pipe) send `output` events straight to the Sender.
+//
+// Orderings that follow from this: a request's job sends its response
+// before it returns, and a runner's result is handled only between jobs,
+// so `continue`'s response always precedes the `stopped` event it leads
+// to. Events that must follow a response (`initialized`, `process`) are
+// queued with the job and taken by the adapter with AfterResponse.
+//
+// The state is explicit (State) and each input is handled by a switch on
+// it: requests check it through needStopped and friends, handleResult
+// decides per stop reason whether the stop is reported or was only for
+// the session (the dynamic linker's rendezvous, a signal passed to the
+// program, a breakpoint of a step that another thread hit), and the
+// current operation (continue, one instruction, next, stepIn, stepOut)
+// decides whether it is over.
 package session
 
 import (

@@ -46,14 +46,12 @@ func (s *Session) lineContextAt(tid int, pc uint64) *lineContext {
 	if !ok {
 		return nil
 	}
-	frames, err := s.topFrames(tid, 2)
+	frames, err := s.topFrames(tid, 8)
 	if err != nil || len(frames) == 0 {
 		return nil
 	}
-	lc := &lineContext{fn: fn, line: loc.Line, cfa: frames[0].CFA, stmts: map[uint64]bool{}}
-	if len(frames) > 1 {
-		lc.ret = frames[1].PC
-	}
+	cfa, ret := physicalReturn(frames)
+	lc := &lineContext{fn: fn, line: loc.Line, cfa: cfa, ret: ret, stmts: map[uint64]bool{}}
 	for _, a := range fn.StatementAddresses() {
 		if l, ok := s.table.LocationAt(a); ok && l.Line != loc.Line {
 			lc.stmts[a] = true
@@ -303,16 +301,31 @@ func fnContains(f *symbols.Function, pc uint64) bool {
 // the current frame's CFA (so a recursive call of the same function
 // returning to the same address does not end the step).
 func (s *Session) stepOutOf(tid int, regs *tracer.Regs) (operation, error) {
-	frames, err := s.topFrames(tid, 2)
+	frames, err := s.topFrames(tid, 8)
 	if err != nil {
 		return nil, err
 	}
-	if len(frames) < 2 {
+	cfa, ret := physicalReturn(frames)
+	if ret == 0 {
 		return nil, errors.New("stepOut: the current function has no caller to return to")
 	}
-	ret := frames[1].PC
 	if err := s.bps.acquireInternal(s, ret); err != nil {
 		return nil, err
 	}
-	return &runToReturnOp{tid: tid, ret: ret, sp: frames[0].CFA}, nil
+	return &runToReturnOp{tid: tid, ret: ret, sp: cfa}, nil
+}
+
+// physicalReturn returns the CFA of the innermost real (not inlined) frame
+// and the address it returns to, 0 if it has no caller. A stepOut of an
+// inlined call leaves the function it was inlined into.
+func physicalReturn(frames []symbols.Frame) (cfa, ret uint64) {
+	i := 0
+	for i < len(frames)-1 && frames[i].Inlined {
+		i++
+	}
+	cfa = frames[i].CFA
+	if i+1 < len(frames) {
+		ret = frames[i+1].PC
+	}
+	return cfa, ret
 }
