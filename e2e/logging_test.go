@@ -28,7 +28,12 @@ func TestLogDAPToFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := string(data)
-	for _, want := range []string{`msg="dap in"`, "Command:initialize", `msg="dap out"`, "Event:initialized", "Command:disconnect"} {
+	// Every message, whatever the log's format: in, initialize and
+	// disconnect; out, their responses, initialized and terminated.
+	if in, out := strings.Count(log, `msg="dap in"`), strings.Count(log, `msg="dap out"`); in != 2 || out != 4 {
+		t.Errorf("log file has %d messages in and %d out, want 2 and 4:\n%s", in, out, log)
+	}
+	for _, want := range []string{"initialize", "initialized", "disconnect", "terminated"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("log file lacks %q:\n%s", want, log)
 		}
