@@ -113,7 +113,7 @@ func (t *Table) Sync(maps []Mapping) (added, removed []*Image, err error) {
 		if t.notELF[m.Path] {
 			continue
 		}
-		base, err := t.linkBase(m.Path)
+		base, text, err := t.linkBase(m.Path)
 		if err != nil {
 			var fe *elf.FormatError
 			if errors.As(err, &fe) {
@@ -127,6 +127,11 @@ func (t *Table) Sync(maps []Mapping) (added, removed []*Image, err error) {
 			continue
 		}
 		k := imageKey{m.Path, m.Start - base}
+		if !executableMapped(maps, m.Path, text, k.bias) {
+			// Mapped as data (a program reading an ELF file with mmap),
+			// not loaded.
+			continue
+		}
 		if !want[k] {
 			want[k] = true
 			order = append(order, k)
@@ -166,10 +171,23 @@ func (t *Table) Sync(maps []Mapping) (added, removed []*Image, err error) {
 	return added, removed, errors.Join(errs...)
 }
 
+// executableMapped reports whether path has an executable mapping inside
+// its text segment text (link-time [lo, hi)) loaded at bias: what tells a
+// loaded object from a file mapped for reading.
+func executableMapped(maps []Mapping, path string, text [2]uint64, bias uint64) bool {
+	for _, m := range maps {
+		if m.Path == path && strings.Contains(m.Perms, "x") && m.Start >= text[0]+bias && m.Start < text[1]+bias {
+			return true
+		}
+	}
+	return false
+}
+
 // linkBase returns the page-aligned link-time address that file offset 0
-// of path is loaded at, reading the program headers (of an already open
-// image when the table has one).
-func (t *Table) linkBase(path string) (uint64, error) {
+// of path is loaded at, and the link-time range of its executable
+// segments, reading the program headers (of an already open image when the
+// table has one).
+func (t *Table) linkBase(path string) (base uint64, text [2]uint64, err error) {
 	var f *elf.File
 	for _, im := range t.images {
 		if im.Path == path {
@@ -178,19 +196,32 @@ func (t *Table) linkBase(path string) (uint64, error) {
 		}
 	}
 	if f == nil {
-		var err error
 		if f, err = elf.Open(path); err != nil {
-			return 0, fmt.Errorf("open ELF %s: %w", path, err)
+			return 0, text, fmt.Errorf("open ELF %s: %w", path, err)
 		}
 		defer f.Close()
 	}
+	found := false
 	for _, p := range f.Progs {
-		if p.Type == elf.PT_LOAD {
+		if p.Type != elf.PT_LOAD {
+			continue
+		}
+		if !found {
 			const pageMask = 4096 - 1
-			return (p.Vaddr - p.Off) &^ pageMask, nil
+			base, found = (p.Vaddr-p.Off)&^pageMask, true
+		}
+		if p.Flags&elf.PF_X != 0 {
+			lo, hi := p.Vaddr&^(4096-1), p.Vaddr+p.Memsz
+			if text[1] == 0 {
+				text = [2]uint64{lo, hi}
+			}
+			text[0], text[1] = min(text[0], lo), max(text[1], hi)
 		}
 	}
-	return 0, fmt.Errorf("%s has no loadable segment", path)
+	if !found {
+		return 0, text, fmt.Errorf("%s has no loadable segment", path)
+	}
+	return base, text, nil
 }
 
 // vdsoPath is how /proc/PID/maps names the vDSO, the small shared object

@@ -2,6 +2,7 @@ package symbols
 
 import (
 	"bufio"
+	"debug/elf"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -251,4 +252,38 @@ func TestParseMaps(t *testing.T) {
 	if _, err := ParseMaps(strings.NewReader("garbage\n")); err == nil {
 		t.Error("a malformed line parsed without error")
 	}
+}
+
+// TestSyncSkipsDataMappings: a file mapped only for reading (a program
+// that mmaps an ELF file) is not a loaded image; the same file with its
+// text mapped executable is.
+func TestSyncSkipsDataMappings(t *testing.T) {
+	lib := fixture.C(t, "sym_lib.c", "-shared", "-fPIC")
+	im, err := OpenImage(lib, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text *elf.Prog
+	for _, p := range im.ELF().Progs {
+		if p.Type == elf.PT_LOAD && p.Flags&elf.PF_X != 0 {
+			text = p
+		}
+	}
+	im.Close()
+	if text == nil {
+		t.Fatal("library has no executable segment")
+	}
+	const base = 0x7f0000000000
+	data := []Mapping{{Start: base, End: base + 0x1000, Offset: 0, Perms: "r--s", Path: lib}}
+	tab := NewTable()
+	added, _, err := tab.Sync(data)
+	if err != nil || len(added) != 0 {
+		t.Fatalf("a data mapping was taken for a loaded image: %v, %v", paths(added), err)
+	}
+	loaded := append(data, Mapping{Start: base + text.Vaddr&^0xfff, End: base + text.Vaddr&^0xfff + 0x1000, Offset: text.Off &^ 0xfff, Perms: "r-xp", Path: lib})
+	added, _, err = tab.Sync(loaded)
+	if err != nil || len(added) != 1 || added[0].Bias != base {
+		t.Fatalf("loaded library: added %v, %v; want it at bias %#x", paths(added), err, base)
+	}
+	tab.Close()
 }
