@@ -352,7 +352,8 @@ func cleanFiles(fs []*dwarf.LineFile) []string {
 	return out
 }
 
-// unitsForFile returns the units whose file table has a path in paths.
+// filesIndex maps each source path of the debug info to the units whose
+// line-table header names it, reading every unit's header on first use.
 func (ix *unitIndex) filesIndex() map[string][]*unit {
 	if ix.byFile != nil {
 		return ix.byFile
