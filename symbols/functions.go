@@ -631,6 +631,9 @@ type InlinedCall struct {
 	Function string
 	// CallSite is where the inlined call stands in its caller.
 	CallSite Location
+	// Ranges are the run-time [lo, hi) ranges of this inlined copy's code:
+	// stepping out of it runs until the PC leaves them.
+	Ranges [][2]uint64
 }
 
 // inlinedCopy is one DW_TAG_inlined_subroutine of a function.
@@ -673,7 +676,7 @@ func (t *Table) InlineStack(pc uint64) []InlinedCall {
 	sort.SliceStable(chain, func(i, j int) bool { return chain[i].depth > chain[j].depth })
 	out := make([]InlinedCall, len(chain))
 	for i, c := range chain {
-		out[i] = InlinedCall{Function: c.name, CallSite: c.call}
+		out[i] = InlinedCall{Function: c.name, CallSite: c.call, Ranges: c.ranges}
 	}
 	return out
 }

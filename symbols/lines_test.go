@@ -140,6 +140,24 @@ func TestLineAddresses(t *testing.T) {
 				if len(stack) != 1 || stack[0].Function != "twice" || stack[0].CallSite.Line != callLine ||
 					filepath.Base(stack[0].CallSite.File) != src {
 					t.Errorf("InlineStack(%#x) in %s = %+v, want [twice called from %s:%d]", a, f.Name, stack, src, callLine)
+					continue
+				}
+				// The copy's ranges hold the address, inside the caller, and
+				// every address in them is twice's line or the call's.
+				in := false
+				for _, r := range stack[0].Ranges {
+					if r[0] < f.Entry || r[1] > f.End {
+						t.Errorf("inlined range %#x outside %s [%#x, %#x)", r, f.Name, f.Entry, f.End)
+					}
+					in = in || a >= r[0] && a < r[1]
+					for pc := r[0]; pc < r[1]; pc++ {
+						if loc, _ := tab.LocationAt(pc); loc.Line != twiceBody && loc.Line != callLine {
+							t.Errorf("%#x in inlined twice is at %v", pc, loc)
+						}
+					}
+				}
+				if !in {
+					t.Errorf("inlined ranges %#x do not hold %#x", stack[0].Ranges, a)
 				}
 			}
 		})
