@@ -3,7 +3,6 @@
 package linux
 
 import (
-	"bufio"
 	"bytes"
 	"debug/elf"
 	"os"
@@ -21,7 +20,7 @@ import (
 type untraced struct {
 	cmd   *exec.Cmd
 	stdin *os.File
-	lines *bufio.Scanner
+	lines <-chan string
 }
 
 func startUntraced(t *testing.T, path string) *untraced {
@@ -42,19 +41,14 @@ func startUntraced(t *testing.T, path string) *untraced {
 		cmd.Process.Kill()
 		cmd.Wait()
 	})
-	u := &untraced{cmd: cmd, stdin: stdin.(*os.File), lines: bufio.NewScanner(stdout)}
+	u := &untraced{cmd: cmd, stdin: stdin.(*os.File), lines: lineReader(stdout)}
 	u.expectLine(t, "ready")
 	return u
 }
 
 func (u *untraced) expectLine(t *testing.T, want string) {
 	t.Helper()
-	if !u.lines.Scan() {
-		t.Fatalf("program output ended (%v), want %q", u.lines.Err(), want)
-	}
-	if got := u.lines.Text(); got != want {
-		t.Fatalf("program printed %q, want %q", got, want)
-	}
+	expectLine(t, u.lines, want)
 }
 
 // threadStates reads each thread's state letter from /proc/PID/task/*/stat.

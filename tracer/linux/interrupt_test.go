@@ -4,6 +4,7 @@ package linux
 
 import (
 	"bufio"
+	"io"
 	"os"
 	"strconv"
 	"testing"
@@ -49,7 +50,20 @@ type busy struct {
 	*Process
 	bin   *fixtureBin
 	in    *os.File
-	lines *bufio.Scanner
+	lines <-chan string
+}
+
+// lineReader delivers r's lines on a channel, closed at EOF.
+func lineReader(r io.Reader) <-chan string {
+	ch := make(chan string, 64)
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			ch <- sc.Text()
+		}
+		close(ch)
+	}()
+	return ch
 }
 
 func launchBusy(t *testing.T, threads int) *busy {
@@ -65,18 +79,29 @@ func launchBusy(t *testing.T, threads int) *busy {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Kill(); w.Close() })
-	return &busy{Process: p, bin: b, in: w, lines: bufio.NewScanner(p.Stdout())}
+	return &busy{Process: p, bin: b, in: w, lines: lineReader(p.Stdout())}
 }
 
 // expectLine reads the program's next output line; it proves the program
 // is running.
 func (b *busy) expectLine(t *testing.T, want string) {
 	t.Helper()
-	if !b.lines.Scan() {
-		t.Fatalf("program output ended (%v), want %q", b.lines.Err(), want)
-	}
-	if got := b.lines.Text(); got != want {
-		t.Fatalf("program printed %q, want %q", got, want)
+	expectLine(t, b.lines, want)
+}
+
+// expectLine reads the next line from lines, with a deadline.
+func expectLine(t *testing.T, lines <-chan string, want string) {
+	t.Helper()
+	select {
+	case got, ok := <-lines:
+		if !ok {
+			t.Fatalf("program output ended, want %q", want)
+		}
+		if got != want {
+			t.Fatalf("program printed %q, want %q", got, want)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("program printed nothing within 30s, want %q", want)
 	}
 }
 

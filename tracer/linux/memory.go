@@ -12,13 +12,36 @@ import (
 // ReadMemory reads len(buf) bytes at addr. Bytes under our breakpoints read
 // as the program's own bytes. On a partly unmapped range it returns the
 // count read before the hole and an error.
+//
+// process_vm_readv needs no tracer thread, so a read that it completes runs
+// on the calling goroutine, without a trip to the monitor.
 func (p *Process) ReadMemory(addr uint64, buf []byte) (int, error) {
 	var n int
 	var err error
+	if len(buf) == 0 {
+		return 0, nil
+	}
+	done := false
+	if p.stopped(func() {
+		if n = vmRead(p.pid, addr, buf); n == len(buf) {
+			p.unpatch(addr, buf)
+			done = true
+		}
+	}) && done {
+		return n, nil
+	}
 	if e := p.do(func() { n, err = p.readMemory(addr, buf) }); e != nil {
 		return 0, e
 	}
 	return n, err
+}
+
+// vmRead reads with one process_vm_readv and returns the count read.
+func vmRead(pid int, addr uint64, buf []byte) int {
+	local := []unix.Iovec{{Base: &buf[0], Len: uint64(len(buf))}}
+	remote := []unix.RemoteIovec{{Base: uintptr(addr), Len: len(buf)}}
+	n, _ := unix.ProcessVMReadv(pid, local, remote, 0)
+	return max(n, 0)
 }
 
 // WriteMemory writes data at addr, also into read-only text (POKEDATA: text
@@ -44,12 +67,7 @@ func (p *Process) readMemory(addr uint64, buf []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	local := []unix.Iovec{{Base: &buf[0], Len: uint64(len(buf))}}
-	remote := []unix.RemoteIovec{{Base: uintptr(addr), Len: len(buf)}}
-	n, _ := unix.ProcessVMReadv(p.pid, local, remote, 0)
-	if n < 0 {
-		n = 0
-	}
+	n := vmRead(p.pid, addr, buf)
 	if n < len(buf) {
 		var m int
 		m, err = peekRange(t.tid, addr+uint64(n), buf[n:])

@@ -26,9 +26,8 @@ type Process struct {
 	stdout   *os.File
 	stderr   *os.File
 
-	reqs  chan func() // closures for the monitor; unbuffered
-	reply chan struct{}
-	done  chan struct{} // closed when the monitor goroutine ends
+	h    handoff       // closures to the monitor, completions back
+	done chan struct{} // closed when the monitor goroutine ends
 
 	callMu   sync.Mutex  // one exported call at a time reaches the monitor
 	resuming atomic.Bool // a Continue, ContinueThread or StepInstruction is running
@@ -56,6 +55,9 @@ type Process struct {
 	policy   signalPolicy
 	vforkOut bool // breakpoints are out of memory while a vfork child borrows it
 	ourPid   int
+
+	pinnedCPU int // CPU the monitor's thread is pinned to, -1: none
+	statBuf   [1024]byte
 }
 
 // endState is how the process ended for us.
@@ -66,15 +68,15 @@ type endState struct {
 
 func newProcess(launched bool) *Process {
 	return &Process{
-		launched: launched,
-		reqs:     make(chan func()),
-		reply:    make(chan struct{}),
-		done:     make(chan struct{}),
-		threads:  map[int]*thread{},
-		orphans:  map[int]syscall.WaitStatus{},
-		bps:      map[uint64]*breakpoint{},
-		policy:   defaultSignalPolicy(),
-		ourPid:   os.Getpid(),
+		launched:  launched,
+		h:         handoff{reqs: make(chan func()), reply: make(chan struct{})},
+		done:      make(chan struct{}),
+		threads:   map[int]*thread{},
+		orphans:   map[int]syscall.WaitStatus{},
+		bps:       map[uint64]*breakpoint{},
+		policy:    defaultSignalPolicy(),
+		ourPid:    os.Getpid(),
+		pinnedCPU: -1,
 	}
 }
 
@@ -92,13 +94,14 @@ func (p *Process) start(begin func() error) error {
 			close(p.done)
 			return
 		}
-		for f := range p.reqs {
+		for {
+			f := p.h.next()
 			f()
 			gone := p.end.Load() != nil
 			if gone {
 				close(p.done)
 			}
-			p.reply <- struct{}{}
+			p.h.finish()
 			if gone {
 				return
 			}
@@ -117,18 +120,34 @@ func (p *Process) do(f func()) error {
 	return p.call(f)
 }
 
+// stopped runs f on the calling goroutine, under callMu, if the process is
+// stopped and no call is in flight: then the monitor is idle, blocked on
+// its channel, and the state it owns can be read here (the channel hand-off
+// of the last call orders the monitor's writes before these reads). It
+// returns false, without running f, when the caller must go through do.
+// f must not make ptrace requests and must not write monitor state.
+func (p *Process) stopped(f func()) (ran bool) {
+	if p.resuming.Load() {
+		return false
+	}
+	p.callMu.Lock()
+	defer p.callMu.Unlock()
+	if p.resuming.Load() || p.end.Load() != nil {
+		return false
+	}
+	f()
+	return true
+}
+
 func (p *Process) call(f func()) error {
 	p.callMu.Lock()
 	defer p.callMu.Unlock()
 	if err := p.goneErr(); err != nil {
 		return err
 	}
-	select {
-	case p.reqs <- f:
-	case <-p.done:
+	if !p.h.post(&f, p.done) {
 		return p.goneErr()
 	}
-	<-p.reply
 	return nil
 }
 

@@ -55,6 +55,19 @@ func ptrace(req, tid int, addr, data uintptr) error {
 	return nil
 }
 
+// ptracePtr makes a ptrace request whose data argument points into Go
+// memory. The pointer is converted to uintptr in the system call's own
+// argument list, the only place where Go promises to keep the object alive
+// and in place (a goroutine stack can move while a wrapper holds a uintptr:
+// the kernel would then write into the old stack). Monitor only.
+func ptracePtr(req, tid int, addr uintptr, data unsafe.Pointer) error {
+	_, _, e := unix.Syscall6(unix.SYS_PTRACE, uintptr(req), uintptr(tid), addr, uintptr(data), 0, 0)
+	if e != 0 {
+		return &PtraceError{Request: req, Tid: tid, Err: e}
+	}
+	return nil
+}
+
 func ptraceCont(tid int, sig syscall.Signal) error {
 	return ptrace(unix.PTRACE_CONT, tid, 0, uintptr(sig))
 }
@@ -67,7 +80,7 @@ func ptraceStep(tid int, sig syscall.Signal) error {
 // through its data argument (the C library wrapper returns it instead).
 func peekWord(tid int, addr uint64) (uint64, error) {
 	var w uint64
-	err := ptrace(unix.PTRACE_PEEKDATA, tid, uintptr(addr), uintptr(unsafe.Pointer(&w)))
+	err := ptracePtr(unix.PTRACE_PEEKDATA, tid, uintptr(addr), unsafe.Pointer(&w))
 	return w, err
 }
 
@@ -77,7 +90,7 @@ func pokeWord(tid int, addr, w uint64) error {
 
 func eventMsg(tid int) (uint64, error) {
 	var m uint64
-	err := ptrace(unix.PTRACE_GETEVENTMSG, tid, 0, uintptr(unsafe.Pointer(&m)))
+	err := ptracePtr(unix.PTRACE_GETEVENTMSG, tid, 0, unsafe.Pointer(&m))
 	return m, err
 }
 
@@ -103,7 +116,7 @@ var faultSignals = map[syscall.Signal]bool{
 
 func getSiginfo(tid int) (siginfo, error) {
 	var si siginfo
-	err := ptrace(unix.PTRACE_GETSIGINFO, tid, 0, uintptr(unsafe.Pointer(&si)))
+	err := ptracePtr(unix.PTRACE_GETSIGINFO, tid, 0, unsafe.Pointer(&si))
 	return si, err
 }
 

@@ -22,6 +22,14 @@ const xstateMax = 16 << 10
 func (p *Process) Regs(tid int) (tracer.Regs, error) {
 	var r tracer.Regs
 	var err error
+	cached := false
+	if p.stopped(func() {
+		if t := p.threads[tid]; t != nil && t.state == stateStopped && t.regsValid {
+			r, cached = t.regs, true
+		}
+	}) && cached {
+		return r, nil
+	}
 	if e := p.do(func() {
 		var t *thread
 		if t, err = p.thread(tid); err == nil {
@@ -64,7 +72,7 @@ func (p *Process) XState(tid int) ([]byte, error) {
 		if t.xstate == nil {
 			buf := make([]byte, xstateMax)
 			iov := unix.Iovec{Base: &buf[0], Len: uint64(len(buf))}
-			if err = ptrace(unix.PTRACE_GETREGSET, tid, unix.NT_X86_XSTATE, uintptr(unsafe.Pointer(&iov))); err != nil {
+			if err = ptracePtr(unix.PTRACE_GETREGSET, tid, unix.NT_X86_XSTATE, unsafe.Pointer(&iov)); err != nil {
 				return
 			}
 			t.xstate = buf[:iov.Len]
@@ -79,7 +87,7 @@ func (p *Process) XState(tid int) ([]byte, error) {
 // regs returns t's registers from the cache or PTRACE_GETREGS. Monitor only.
 func (p *Process) regs(t *thread) (tracer.Regs, error) {
 	if !t.regsValid {
-		if err := ptrace(unix.PTRACE_GETREGS, t.tid, 0, uintptr(unsafe.Pointer(&t.regs))); err != nil {
+		if err := ptracePtr(unix.PTRACE_GETREGS, t.tid, 0, unsafe.Pointer(&t.regs)); err != nil {
 			return tracer.Regs{}, err
 		}
 		t.regsValid = true
@@ -90,7 +98,7 @@ func (p *Process) regs(t *thread) (tracer.Regs, error) {
 // setRegs writes t's registers and the cache. Monitor only.
 func (p *Process) setRegs(t *thread, r tracer.Regs) error {
 	t.regs = r
-	if err := ptrace(unix.PTRACE_SETREGS, t.tid, 0, uintptr(unsafe.Pointer(&t.regs))); err != nil {
+	if err := ptracePtr(unix.PTRACE_SETREGS, t.tid, 0, unsafe.Pointer(&t.regs)); err != nil {
 		t.regsValid = false
 		return err
 	}

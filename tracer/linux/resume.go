@@ -90,6 +90,7 @@ func (p *Process) resumeOnMonitor(only int, step bool) (tracer.StopEvent, error)
 		ev := tracer.StopEvent{Reason: tracer.StopInterrupt, Tid: p.firstLive()}
 		return p.deliver(ev), nil
 	}
+	p.follow(r.first.Tid)
 	return p.deliver(*r.first), nil
 }
 
@@ -115,9 +116,11 @@ func (p *Process) takePending(only int) (tracer.StopEvent, bool) {
 // deliver completes ev with the thread changes since the last stop and
 // publishes the thread list. Monitor only.
 func (p *Process) deliver(ev tracer.StopEvent) tracer.StopEvent {
-	ev.ThreadsCreated, ev.ThreadsExited = p.created, p.exited
-	p.created, p.exited = nil, nil
-	p.publish()
+	if len(p.created) > 0 || len(p.exited) > 0 {
+		ev.ThreadsCreated, ev.ThreadsExited = p.created, p.exited
+		p.created, p.exited = nil, nil
+		p.publish()
+	}
 	return ev
 }
 
@@ -210,7 +213,13 @@ func (p *Process) stepOver(r *run, t *thread, report bool) error {
 	// The step may have ended the process or replaced its image (exec):
 	// then the breakpoint is gone with the memory.
 	if sr.exited == nil && p.bps[bp.addr] == bp && !p.vforkOut {
-		if perr := pokeWord(p.firstLive(), bp.wordAddr, bp.withTrap); perr != nil && err == nil {
+		tid := t.tid
+		if !t.state.live() { // it left during the step
+			if o, oerr := p.anyStopped(); oerr == nil {
+				tid = o.tid
+			}
+		}
+		if perr := pokeWord(tid, bp.wordAddr, bp.withTrap); perr != nil && err == nil {
 			err = fmt.Errorf("re-insert breakpoint at %#x: %w", bp.addr, perr)
 		}
 	}
