@@ -69,7 +69,21 @@ func (s *Session) librariesChanged() {
 
 // lineAddresses returns the addresses of a source line in the loaded
 // images, and the line that actually has code.
+//
+// The executable is asked first, alone: a line it has binds there, and the
+// libraries are searched only for lines it lacks. That spares reading the
+// debug info of every library (the dynamic linker's, and with libc6-dbg
+// installed a large one) at launch, for the price of a rare case: the same
+// source line compiled into both the program and a library binds in the
+// program only.
 func (s *Session) lineAddresses(path string, line int) ([]uint64, int, error) {
+	if exe := s.table.Executable(); exe != nil {
+		only := symbols.NewTable()
+		only.Add(exe)
+		if addrs, actual, err := only.LineAddresses(path, line); err == nil {
+			return addrs, actual, nil
+		}
+	}
 	addrs, actual, err := s.table.LineAddresses(path, line)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s:%d: %w", filepath.Base(path), line, err)
