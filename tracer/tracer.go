@@ -265,3 +265,15 @@ type Process interface {
 	// Kill kills the process and reaps it and all its threads.
 	Kill() error
 }
+
+// SignalFilter is implemented by processes that can pass a signal to the
+// program without stopping (tracer/linux does). A session asserts it to
+// apply the user's exception filters inside the tracer, so signals that the
+// user does not want to see cost no stop at all. By default every signal
+// stops except the ones programs use as routine machinery (SIGCHLD,
+// SIGWINCH, SIGURG, SIGPROF, SIGALRM, SIGVTALRM, SIGIO, SIGPWR).
+type SignalFilter interface {
+	// SetSignalStop chooses whether sig stops the process (StopSignal) or
+	// is delivered without a stop. The process must be stopped.
+	SetSignalStop(sig syscall.Signal, stop bool) error
+}

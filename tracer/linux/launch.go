@@ -196,3 +196,8 @@ func (s *stdio) closeParentEnds() {
 		s.stderrR.Close()
 	}
 }
+
+var (
+	_ tracer.Launcher = Launcher{}
+	_ tracer.Process  = (*Process)(nil)
+)

@@ -5,6 +5,8 @@ package linux
 import (
 	"strconv"
 	"syscall"
+
+	"github.com/dapproc/dapproc/tracer"
 )
 
 // signalPolicy says, per signal number, whether a signal stops the process
@@ -60,3 +62,5 @@ type errBadSignal syscall.Signal
 func (e errBadSignal) Error() string {
 	return "no such signal number " + strconv.Itoa(int(e)) + " (valid: 1 to 64)"
 }
+
+var _ tracer.SignalFilter = (*Process)(nil)
