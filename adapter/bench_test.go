@@ -96,3 +96,21 @@ func BenchmarkBreakpointRoundTrip32Threads(b *testing.B) {
 		st = wantStopped(c.t, c, "breakpoint", 0)
 	}
 }
+
+// BenchmarkNextLine measures next at source level in session_spin.c's
+// loop, request to stopped event.
+func BenchmarkNextLine(b *testing.B) {
+	c := startBench(b)
+	pid := launchBench(b, c, spinSrc)
+	requestBreakpoints(c.t, c, fixture.Source(b, spinSrc), fixture.Line(b, spinSrc, "loop"))
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	wantStopped(c.t, c, "breakpoint", pid)
+	requestBreakpoints(c.t, c, fixture.Source(b, spinSrc))
+	b.ResetTimer()
+	for b.Loop() {
+		seq := c.send("next", &dap.NextRequest{Arguments: dap.NextArguments{ThreadId: pid}})
+		wantResponse[*dap.NextResponse](c, seq)
+		wantStopped(c.t, c, "step", pid)
+	}
+}

@@ -102,7 +102,8 @@ type Session struct {
 	terminatedSent bool
 
 	table      *symbols.Table
-	rendezvous uint64 // address of the dynamic linker's r_brk breakpoint, 0 if none
+	stmtCache  map[*symbols.Function][]statement // statements(), per table
+	rendezvous uint64                            // address of the dynamic linker's r_brk breakpoint, 0 if none
 
 	bps     breakpoints
 	threads threadList

@@ -46,18 +46,53 @@ func (s *Session) lineContextAt(tid int, pc uint64) *lineContext {
 	if !ok {
 		return nil
 	}
-	frames, err := s.topFrames(tid, 8)
+	frames, err := s.callerFrames(tid)
 	if err != nil || len(frames) == 0 {
 		return nil
 	}
 	cfa, ret := physicalReturn(frames)
 	lc := &lineContext{fn: fn, line: loc.Line, cfa: cfa, ret: ret, stmts: map[uint64]bool{}}
-	for _, a := range fn.StatementAddresses() {
-		if l, ok := s.table.LocationAt(a); ok && l.Line != loc.Line {
-			lc.stmts[a] = true
+	for _, st := range s.statements(fn) {
+		if st.line != loc.Line {
+			lc.stmts[st.addr] = true
 		}
 	}
 	return lc
+}
+
+// statement is a statement start of a function and its line.
+type statement struct {
+	addr uint64
+	line int
+}
+
+// statements returns fn's statement starts with their lines, looked up
+// once per function and kept until the symbol table is rebuilt.
+func (s *Session) statements(fn *symbols.Function) []statement {
+	if sts, ok := s.stmtCache[fn]; ok {
+		return sts
+	}
+	var sts []statement
+	for _, a := range fn.StatementAddresses() {
+		if l, ok := s.table.LocationAt(a); ok {
+			sts = append(sts, statement{a, l.Line})
+		}
+	}
+	if s.stmtCache == nil {
+		s.stmtCache = map[*symbols.Function][]statement{}
+	}
+	s.stmtCache[fn] = sts
+	return sts
+}
+
+// callerFrames returns thread tid's innermost frames down to the first
+// real (not inlined) frame and its caller, unwinding no further than that.
+func (s *Session) callerFrames(tid int) ([]symbols.Frame, error) {
+	frames, err := s.topFrames(tid, 2)
+	if err == nil && len(frames) > 0 && frames[0].Inlined {
+		frames, err = s.topFrames(tid, 16)
+	}
+	return frames, err
 }
 
 // topFrames returns at least the n innermost frames of thread tid (fewer
@@ -301,9 +336,12 @@ func fnContains(f *symbols.Function, pc uint64) bool {
 // the current frame's CFA (so a recursive call of the same function
 // returning to the same address does not end the step).
 func (s *Session) stepOutOf(tid int, regs *tracer.Regs) (operation, error) {
-	frames, err := s.topFrames(tid, 8)
+	frames, err := s.callerFrames(tid)
 	if err != nil {
 		return nil, err
+	}
+	if len(frames) == 0 {
+		return nil, errors.New("stepOut: no frame to step out of")
 	}
 	cfa, ret := physicalReturn(frames)
 	if ret == 0 {

@@ -23,6 +23,7 @@ func (s *Session) loadSymbols(emit func(dap.Message)) {
 		}
 	}
 	s.table = symbols.NewTable()
+	s.stmtCache = nil
 	s.bps.forgetPhysical()
 	s.rendezvous = 0
 	s.syncTable()

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-static volatile unsigned long ticks;
+static volatile unsigned long ticks, spins;
 
 static void tick(void) {
 	ticks++; // BP:tick
@@ -14,5 +14,6 @@ int main(void) {
 	fflush(stdout);
 	for (;;) {
 		tick(); // BP:loop
+		spins++; // BP:spin
 	}
 }
