@@ -38,7 +38,10 @@ type Options struct {
 // is cancelled), Serve sets a past read deadline on conn if conn has
 // SetReadDeadline (net.Conn, os.File pipes in non-blocking mode). A conn
 // without it, such as a blocking stdin, keeps one reader goroutine blocked
-// in Read until the stream ends; Serve does not wait for that one.
+// in Read until the stream ends; Serve does not wait for that one. Nor
+// does it wait for a debuggee's output pipe that a process it started
+// keeps open after the debuggee is gone (a daemonised child): that pump
+// ends when the pipe does, and its output is dropped.
 func Serve(ctx context.Context, conn io.ReadWriter, opts Options) (err error) {
 	log := opts.Log
 	if log == nil {

@@ -141,9 +141,12 @@ func (s *Session) SetBreakpoints(path string, lines []int) ([]dap.Breakpoint, er
 		} else {
 			lb = &lineBreakpoint{id: s.bps.nextID, path: path, line: line}
 			s.bps.nextID++
-			if s.proc != nil && s.state != Exited {
+			switch {
+			case s.state == Exited:
+				lb.message = "the program has exited"
+			case s.proc != nil:
 				s.resolve(lb)
-			} else {
+			default:
 				lb.message = "the program is not running yet; the breakpoint is bound when it starts"
 			}
 		}
