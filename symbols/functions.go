@@ -113,6 +113,11 @@ func (u *unit) functions() ([]*Function, error) {
 		u.funcsErr = fmt.Errorf("functions of %s in %s: %w", u.name, u.im.Path, err)
 		return nil, u.funcsErr
 	}
+	// gcc nests the code of a C++ lambda or of a method of a class local
+	// to a function inside that function's entry; C functions and the
+	// other languages' keep theirs at the top, and their children are
+	// skipped unread.
+	nested := u.isCPlusPlus()
 	depth := 1
 	for depth > 0 {
 		e, err := r.Next()
@@ -141,6 +146,15 @@ func (u *unit) functions() ([]*Function, error) {
 				// instance whose copies live inside other functions.
 				name, linkage, _, _ := describeSubprogram(d, e)
 				u.inlined = append(u.inlined, abstractFunc{e.Offset, displayName(name, linkage), name, linkage})
+			}
+			if nested && e.Children {
+				depth++
+				continue
+			}
+		case dwarf.TagLexDwarfBlock:
+			if nested && e.Children {
+				depth++
+				continue
 			}
 		}
 		r.SkipChildren()

@@ -108,6 +108,16 @@ func TestCPlusPlusNames(t *testing.T) {
 	if err != nil || len(fns) != 1 || fns[0].Name != "int geo::biggest<int>(int, int)" {
 		t.Errorf("geo::biggest<int>: %v, %v", fns, err)
 	}
+	// A lambda and a method of a function-local class: their DWARF sits
+	// inside main's. The lambda's prologue (copying the capture) has a
+	// second row on its opening line, where gdb breaks too.
+	lambda := oneFunction(t, tab, "main::{lambda(int)#1}::operator()", src, fixture.Line(t, src, "lambda_open"))
+	local := oneFunction(t, tab, "main::Local::twice", src, fixture.Line(t, src, "local_twice"))
+	for _, f := range []*Function{lambda, local} {
+		if !f.HasDWARF() || !strings.HasPrefix(f.Name, "main::") {
+			t.Errorf("%s: from DWARF %v", f.Name, f.HasDWARF())
+		}
+	}
 	// A static function gets its signature from its symbol, as in gdb.
 	sq := oneFunction(t, tab, "square", src, fixture.Line(t, src, "square_body"))
 	if sq.Name != "square(int)" {

@@ -1,5 +1,6 @@
 // sym_cpp: C++ names for the symbols tests: a namespace, a class with an
-// out-of-line method, overloads, a template, and an inline function.
+// out-of-line method, overloads, a template, an inline function, a lambda
+// and a class local to a function.
 #include <cstdio>
 
 namespace geo {
@@ -34,6 +35,15 @@ int main(int argc, char **)
     int n = p.norm1() + geo::scale(argc); // BP:cpp_main
     double d = geo::scale(2.0);
     int b = geo::biggest(n, argc) + (int)geo::biggest(d, 1.0);
-    std::printf("%d %d\n", b, square(n));
+    auto times = [argc](int v) { // BP:lambda_open
+        return v * argc; // BP:lambda_body
+    };
+    struct Local {
+        static int twice(int x)
+        {
+            return 2 * x; // BP:local_twice
+        }
+    };
+    std::printf("%d %d %d\n", b, square(n), times(3) + Local::twice(argc));
     return 0;
 }
