@@ -86,12 +86,15 @@ type imageKey struct {
 }
 
 // Sync brings the table in line with the process's memory map: it opens
-// every ELF file newly mapped, closes those no longer mapped, and returns
-// both. The load bias of a file is the start of its mapping at file offset
-// 0 minus the page-aligned link-time address of that offset (the first
-// PT_LOAD segment). Files that are not ELF (locale archives, fonts) and
-// unlinked files are skipped. Errors opening some files are joined into
-// err; the other files are still synced.
+// every ELF file newly loaded, closes those no longer mapped (and their
+// caches), and returns both. The load bias of a file is the start of its
+// mapping at file offset 0 minus the page-aligned link-time address of
+// that offset (the first PT_LOAD segment). A file counts as loaded when
+// its text is also mapped executable at that bias; files only mapped for
+// reading, files that are not ELF (locale archives, fonts) and unlinked
+// files ("(deleted)") are skipped. A vDSO image from OpenVDSO stays while
+// [vdso] is mapped. Errors opening some files are joined into err; the
+// other files are still synced.
 func (t *Table) Sync(maps []Mapping) (added, removed []*Image, err error) {
 	want := map[imageKey]bool{}
 	var order []imageKey
