@@ -173,11 +173,11 @@ func (s *Session) exit(status tracer.WaitStatus) {
 	if s.state == Exited {
 		return
 	}
+	s.state = Exited // first: the operation's breakpoints need no clearing now
 	if s.op != nil {
 		s.op.end(s)
 		s.op = nil
 	}
-	s.state = Exited
 	s.frames.reset()
 	s.threads.tids = nil
 	s.waitOutput()
