@@ -149,7 +149,7 @@ func (im *Image) DWARF() (*dwarf.Data, error) {
 		im.dwarfSet = true
 		f := im.DebugELF()
 		if !hasDWARF(f) {
-			im.dwarfErr = fmt.Errorf("%s has no debug info (no .debug_info, no split debug file found by build-id or .gnu_debuglink)", im.Path)
+			im.dwarfErr = fmt.Errorf("%s has no debug info (no .debug_info, no split debug file found by build-id or .gnu_debuglink): build it with -g, or install its -dbg / -dbgsym package", im.Path)
 			return nil, im.dwarfErr
 		}
 		im.dwarf, im.dwarfErr = loadDWARF(f)
