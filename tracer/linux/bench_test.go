@@ -15,7 +15,7 @@ import (
 // BenchmarkBreakpointCycle: Continue to a breakpoint at hot()'s entry and
 // back, i.e. continue, hit, rewind, step over, re-insert.
 func BenchmarkBreakpointCycle(b *testing.B) {
-	withAndWithoutFollow(b, benchBreakpointCycle)
+	spinAndPark(b, benchBreakpointCycle)
 }
 
 func benchBreakpointCycle(b *testing.B) {
@@ -36,7 +36,7 @@ func benchBreakpointCycle(b *testing.B) {
 
 // BenchmarkStepInstruction: one StepInstruction and a register read.
 func BenchmarkStepInstruction(b *testing.B) {
-	withAndWithoutFollow(b, benchStepInstruction)
+	spinAndPark(b, benchStepInstruction)
 }
 
 func benchStepInstruction(b *testing.B) {
@@ -65,19 +65,16 @@ func benchStepInstruction(b *testing.B) {
 	}
 }
 
-// withAndWithoutFollow runs a benchmark with and without the monitor
-// following the debuggee's CPU, and with and without spinning hand-offs.
-func withAndWithoutFollow(b *testing.B, f func(*testing.B)) {
-	savedFollow, savedSpin := followCPU, spinFor
-	defer func() { followCPU, spinFor = savedFollow, savedSpin }()
-	for _, follow := range []bool{true, false} {
-		for _, spin := range []time.Duration{savedSpin, 0} {
-			name := map[bool]string{true: "follow-cpu", false: "any-cpu"}[follow] +
-				map[bool]string{true: "/spin", false: "/park"}[spin != 0]
-			b.Run(name, func(b *testing.B) {
-				followCPU, spinFor = follow, spin
-				f(b)
-			})
-		}
+// spinAndPark runs a benchmark with the hand-off to the monitor spinning
+// before it sleeps (the default) and sleeping at once, to keep the choice
+// measured.
+func spinAndPark(b *testing.B, f func(*testing.B)) {
+	saved := spinFor
+	defer func() { spinFor = saved }()
+	for _, spin := range []time.Duration{saved, 0} {
+		b.Run(map[bool]string{true: "spin", false: "park"}[spin != 0], func(b *testing.B) {
+			spinFor = spin
+			f(b)
+		})
 	}
 }

@@ -14,8 +14,11 @@
 //     or attaches, and makes every ptrace request and every wait4. Functions
 //     and methods whose comment says "Monitor only." must run there.
 //   - Exported methods may be called from any goroutine, one at a time (the
-//     tracer.Process contract). They hand the monitor a closure over an
-//     unbuffered channel and wait for it to finish.
+//     tracer.Process contract). They hand the monitor a closure and wait for
+//     it to finish (handoff.go: an unbuffered channel, after a short spin on
+//     atomics that saves the thread wake-ups in tight loops). Registers
+//     cached for the current stop, and memory that process_vm_readv can
+//     read, are served on the caller's goroutine without a hand-off.
 //   - Interrupt is the exception: any goroutine may call it at any moment,
 //     including while another goroutine is blocked in Continue. It makes no
 //     ptrace request; it sends SIGSTOP with tgkill(2) and records that an

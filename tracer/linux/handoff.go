@@ -3,7 +3,7 @@
 package linux
 
 import (
-	"runtime"
+	"golang.org/x/sys/unix"
 	"sync/atomic"
 	"time"
 )
@@ -35,7 +35,12 @@ type handoff struct {
 // zero turns spinning off (the benchmarks compare both).
 var spinFor = 200 * time.Microsecond
 
-// spin calls ready until it reports true or spinFor has passed.
+// spin calls ready until it reports true or spinFor has passed. Between
+// calls it gives the CPU to any other runnable thread with sched_yield (the
+// debuggee or the other side of the hand-off may be waiting for this CPU)
+// without going to sleep. Not runtime.Gosched: that puts the goroutine on
+// the global run queue and wakes idle threads with futex calls, the very
+// cost the spin avoids (profiled).
 func spin(ready func() bool) bool {
 	if spinFor == 0 {
 		return ready()
@@ -45,12 +50,10 @@ func spin(ready func() bool) bool {
 		if ready() {
 			return true
 		}
-		if i&63 == 63 {
-			if time.Now().After(deadline) {
-				return false
-			}
-			runtime.Gosched()
+		if i&15 == 15 && time.Now().After(deadline) {
+			return false
 		}
+		unix.RawSyscall(unix.SYS_SCHED_YIELD, 0, 0, 0)
 	}
 }
 
@@ -82,7 +85,7 @@ func (h *handoff) post(f *func(), done <-chan struct{}) bool {
 // sleeping on reqs. It returns nil when stop is closed. Monitor only.
 func (h *handoff) next() func() {
 	var f *func()
-	if spin(func() bool { f = h.mail.Swap(nil); return f != nil }) {
+	if spin(func() bool { return h.mail.Load() != nil && func() bool { f = h.mail.Swap(nil); return f != nil }() }) {
 		return *f
 	}
 	h.monitorParked.Store(true)

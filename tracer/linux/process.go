@@ -55,9 +55,6 @@ type Process struct {
 	policy   signalPolicy
 	vforkOut bool // breakpoints are out of memory while a vfork child borrows it
 	ourPid   int
-
-	pinnedCPU int // CPU the monitor's thread is pinned to, -1: none
-	statBuf   [1024]byte
 }
 
 // endState is how the process ended for us.
@@ -68,15 +65,14 @@ type endState struct {
 
 func newProcess(launched bool) *Process {
 	return &Process{
-		launched:  launched,
-		h:         handoff{reqs: make(chan func()), reply: make(chan struct{})},
-		done:      make(chan struct{}),
-		threads:   map[int]*thread{},
-		orphans:   map[int]syscall.WaitStatus{},
-		bps:       map[uint64]*breakpoint{},
-		policy:    defaultSignalPolicy(),
-		ourPid:    os.Getpid(),
-		pinnedCPU: -1,
+		launched: launched,
+		h:        handoff{reqs: make(chan func()), reply: make(chan struct{})},
+		done:     make(chan struct{}),
+		threads:  map[int]*thread{},
+		orphans:  map[int]syscall.WaitStatus{},
+		bps:      map[uint64]*breakpoint{},
+		policy:   defaultSignalPolicy(),
+		ourPid:   os.Getpid(),
 	}
 }
 

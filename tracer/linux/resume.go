@@ -90,7 +90,6 @@ func (p *Process) resumeOnMonitor(only int, step bool) (tracer.StopEvent, error)
 		ev := tracer.StopEvent{Reason: tracer.StopInterrupt, Tid: p.firstLive()}
 		return p.deliver(ev), nil
 	}
-	p.follow(r.first.Tid)
 	return p.deliver(*r.first), nil
 }
 
