@@ -109,14 +109,13 @@ func attachError(pid int, err error) error {
 			return fmt.Errorf("attach %d: already traced by process %d (%s): detach that debugger first: %w",
 				pid, tracer, commOf(tracer), err)
 		}
-		scope := "unknown"
+		yama := "Yama is not enabled (no /proc/sys/kernel/yama/ptrace_scope), so ordinary permissions apply"
 		if b, rerr := os.ReadFile("/proc/sys/kernel/yama/ptrace_scope"); rerr == nil {
-			scope = strings.TrimSpace(string(b))
+			yama = "the kernel's Yama ptrace_scope is " + strings.TrimSpace(string(b)) +
+				" (/proc/sys/kernel/yama/ptrace_scope: 0 lets a user trace its own processes, 1 only its descendants, 2 only CAP_SYS_PTRACE, 3 nobody)"
 		}
-		return fmt.Errorf("attach %d: permission denied: the kernel's Yama ptrace_scope is %s "+
-			"(/proc/sys/kernel/yama/ptrace_scope; 0 lets a user trace its own processes, 1 only its "+
-			"descendants); run dapproc with CAP_SYS_PTRACE (or as root), or as the process's owner with "+
-			"ptrace_scope 0: %w", pid, scope, err)
+		return fmt.Errorf("attach %d: permission denied: %s; attach as the process's owner, or give dapproc "+
+			"CAP_SYS_PTRACE (run it as root, or setcap cap_sys_ptrace+ep): %w", pid, yama, err)
 	}
 	return fmt.Errorf("attach %d: %w", pid, err)
 }
