@@ -209,3 +209,34 @@ func sumLongs(t *testing.T, p *Process, addr uint64, n int) int {
 	}
 	return sum
 }
+
+// TestClearDropsHeldBackHits: hits held back from a stop are forgotten when
+// their breakpoint is cleared; the threads go on from the original
+// instruction and the program completes every round.
+func TestClearDropsHeldBackHits(t *testing.T) {
+	b := buildC(t, "tracer_barrier.c", "-pthread")
+	p := launch(t, b.path, "20")
+	out := readAll(t, p.Stdout())
+	addr := b.addr(t, p, "released")
+	if err := p.SetBreakpoint(addr); err != nil {
+		t.Fatal(err)
+	}
+	held := false
+	for i := 0; i < 160 && !held; i++ {
+		mustStop(t, tracer.StopBreakpoint, p.Continue)
+		held = len(p.queue) > 0 // read after the monitor's reply: ordered
+	}
+	if !held {
+		t.Fatal("no stop ever held back another hit")
+	}
+	if err := p.ClearBreakpoint(addr); err != nil {
+		t.Fatal(err)
+	}
+	ev := mustStop(t, tracer.StopExited, p.Continue)
+	if ev.Status.ExitCode != 0 {
+		t.Errorf("exit %v", ev.Status)
+	}
+	if got := out(); got != "passed 160\n" {
+		t.Errorf("stdout %q, want %q", got, "passed 160\n")
+	}
+}

@@ -4,6 +4,7 @@ package linux
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/dapproc/dapproc/tracer"
 	"golang.org/x/sys/unix"
@@ -96,14 +97,16 @@ func (p *Process) resumeOnMonitor(only int, step bool) (tracer.StopEvent, error)
 // takePending pops the oldest unreported stop (of thread only, if set).
 // Monitor only.
 func (p *Process) takePending(only int) (tracer.StopEvent, bool) {
-	for i, tid := range p.queue {
+	for i := 0; i < len(p.queue); i++ {
+		tid := p.queue[i]
 		if only != 0 && tid != only {
 			continue
 		}
-		p.queue = append(p.queue[:i:i], p.queue[i+1:]...)
+		p.queue = slices.Delete(p.queue, i, i+1)
+		i--
 		t := p.threads[tid]
 		if t == nil || t.pending == nil {
-			continue
+			continue // the thread left, or its hit was cleared
 		}
 		ev := *t.pending
 		t.pending = nil
