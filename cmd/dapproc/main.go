@@ -61,6 +61,7 @@ type options struct {
 	logFile     string
 	logDAP      bool
 	version     bool
+	cpuProfile  string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -74,6 +75,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.logFile, "log-file", "", "write the log to this `file` instead of stderr")
 	fs.BoolVar(&o.logDAP, "log-dap", false, "log every DAP message in and out (at debug level; implies --log debug)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this `file` (for go tool pprof)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
@@ -111,6 +113,14 @@ func serveMain(args []string) int {
 		return exitUsage
 	}
 	defer closeLog()
+	if o.cpuProfile != "" {
+		stopProfile, err := startCPUProfile(o.cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "dapproc:", err)
+			return exitUsage
+		}
+		defer stopProfile()
+	}
 
 	// SIGINT and SIGTERM end the sessions cleanly: launched debuggees are
 	// killed, attached ones detached.

@@ -22,6 +22,7 @@ func TestParseFlags(t *testing.T) {
 		{args: []string{"--listen", "0.0.0.0:1", "--allow-remote"},
 			want: options{listen: "0.0.0.0:1", allowRemote: true, logLevel: "warn"}},
 		{args: []string{"--log-level=error"}, want: options{logLevel: "error"}},
+		{args: []string{"--cpuprofile", "/tmp/p"}, want: options{logLevel: "warn", cpuProfile: "/tmp/p"}},
 		{args: []string{"--version"}, want: options{version: true, logLevel: "warn"}},
 		{args: []string{"--allow-remote"}, wantErr: "--allow-remote needs --listen"},
 		{args: []string{"stray"}, wantErr: `unexpected argument "stray"`},
