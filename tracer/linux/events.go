@@ -139,6 +139,10 @@ func (p *Process) handleExec(r *run, t *thread) error {
 		}
 		p.setState(o, stateExited)
 	}
+	// The process id lives on in the exec'ing thread, even if the old
+	// leader reported its PTRACE_EVENT_EXIT: to the caller, the thread that
+	// left is the exec'ing thread's old id.
+	p.exited = deleteTid(p.exited, p.pid)
 	p.threads = map[int]*thread{}
 	p.queue = nil
 	p.bps = map[uint64]*breakpoint{}

@@ -41,40 +41,48 @@ func TestForkAndVforkChildrenRunFree(t *testing.T) {
 	}
 }
 
-// TestExecIsAnEvent: a process with two threads execs; the tracer reports
-// StopExec with one thread left, the old thread announced gone, and the new
-// program runs to its end.
+// TestExecIsAnEvent: a process with two threads execs, from main or from
+// the second thread; the tracer reports StopExec by the process id (the
+// kernel gives the exec'ing thread the leader's id), the other thread id is
+// announced gone, and the new program runs to its end.
 func TestExecIsAnEvent(t *testing.T) {
-	b := buildC(t, "tracer_exec.c", "-pthread")
-	p := launch(t, b.path)
-	out := readAll(t, p.Stdout())
-	if err := p.SetBreakpoint(b.addr(t, p, "exec")); err != nil {
-		t.Fatal(err)
-	}
-	ev := mustStop(t, tracer.StopBreakpoint, p.Continue)
-	if len(ev.ThreadsCreated) != 1 {
-		t.Fatalf("threads created %v, want one", ev.ThreadsCreated)
-	}
-	idle := ev.ThreadsCreated[0]
-	ev = mustStop(t, tracer.StopExec, p.Continue)
-	if ev.Tid != p.Pid() {
-		t.Errorf("exec reported by %d, want %d", ev.Tid, p.Pid())
-	}
-	if len(ev.ThreadsExited) != 1 || ev.ThreadsExited[0] != idle {
-		t.Errorf("threads exited %v, want [%d]", ev.ThreadsExited, idle)
-	}
-	if got := p.Threads(); len(got) != 1 || got[0] != p.Pid() {
-		t.Errorf("threads after exec %v, want [%d]", got, p.Pid())
-	}
-	echo, _ := filepath.EvalSymlinks("/bin/echo")
-	if p.Executable() != echo {
-		t.Errorf("Executable() = %q after exec, want %q", p.Executable(), echo)
-	}
-	ev = mustStop(t, tracer.StopExited, p.Continue)
-	if ev.Status.ExitCode != 0 {
-		t.Errorf("exit %v", ev.Status)
-	}
-	if got, want := out(), "before exec\nafter exec\n"; got != want {
-		t.Errorf("stdout %q, want %q", got, want)
+	for _, from := range []string{"main", "thread"} {
+		t.Run(from, func(t *testing.T) {
+			b := buildC(t, "tracer_exec.c", "-pthread")
+			p := launch(t, b.path, from)
+			out := readAll(t, p.Stdout())
+			if err := p.SetBreakpoint(b.addr(t, p, "exec")); err != nil {
+				t.Fatal(err)
+			}
+			ev := mustStop(t, tracer.StopBreakpoint, p.Continue)
+			if len(ev.ThreadsCreated) != 1 {
+				t.Fatalf("threads created %v, want one", ev.ThreadsCreated)
+			}
+			second := ev.ThreadsCreated[0]
+			if want := map[string]int{"main": p.Pid(), "thread": second}[from]; ev.Tid != want {
+				t.Fatalf("exec breakpoint hit by %d, want %d", ev.Tid, want)
+			}
+			ev = mustStop(t, tracer.StopExec, p.Continue)
+			if ev.Tid != p.Pid() {
+				t.Errorf("exec reported by %d, want %d", ev.Tid, p.Pid())
+			}
+			if len(ev.ThreadsExited) != 1 || ev.ThreadsExited[0] != second {
+				t.Errorf("threads exited %v, want [%d]", ev.ThreadsExited, second)
+			}
+			if got := p.Threads(); len(got) != 1 || got[0] != p.Pid() {
+				t.Errorf("threads after exec %v, want [%d]", got, p.Pid())
+			}
+			echo, _ := filepath.EvalSymlinks("/bin/echo")
+			if p.Executable() != echo {
+				t.Errorf("Executable() = %q after exec, want %q", p.Executable(), echo)
+			}
+			ev = mustStop(t, tracer.StopExited, p.Continue)
+			if ev.Status.ExitCode != 0 {
+				t.Errorf("exit %v", ev.Status)
+			}
+			if got, want := out(), "before exec\nafter exec\n"; got != want {
+				t.Errorf("stdout %q, want %q", got, want)
+			}
+		})
 	}
 }
