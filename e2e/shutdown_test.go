@@ -5,6 +5,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/google/go-dap"
+
 	"github.com/dapproc/dapproc/internal/daptest"
 )
 
@@ -54,4 +56,17 @@ func TestClientGoneKillsTheDebuggee(t *testing.T) {
 		t.Errorf("dapproc exited with %d when its client went away, want 0", code)
 	}
 	expectGone(t, pid)
+}
+
+// terminate kills the launched program while it runs; the session stays
+// until disconnect.
+func TestTerminateThenDisconnect(t *testing.T) {
+	c, _, pid := startSpinning(t)
+	seq := c.SendCommand("terminate", nil)
+	c.ExpectOutputEvent("console")
+	c.ExpectExitedEvent(128 + int(syscall.SIGKILL))
+	c.ExpectTerminatedEvent()
+	daptest.ExpectResponse[*dap.TerminateResponse](c, seq)
+	expectGone(t, pid)
+	disconnect(t, c, nil)
 }
