@@ -6,6 +6,7 @@ import (
 	"debug/elf"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -49,6 +50,9 @@ func TestLaunchStopsAtFirstInstruction(t *testing.T) {
 			}
 			if got := p.Threads(); len(got) != 1 || got[0] != p.Pid() {
 				t.Errorf("Threads() = %v, want [%d]", got, p.Pid())
+			}
+			if in, err := os.Readlink("/proc/" + strconv.Itoa(p.Pid()) + "/fd/0"); err != nil || in != os.DevNull {
+				t.Errorf("stdin is %q (%v), want %s", in, err, os.DevNull)
 			}
 			exe, _ := filepath.EvalSymlinks(b.path)
 			if p.Executable() != exe {

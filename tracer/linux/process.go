@@ -53,7 +53,8 @@ type Process struct {
 	created  []int
 	exited   []int
 	policy   signalPolicy
-	vforkOut bool // breakpoints are out of memory while a vfork child borrows it
+	passed   [65]int // signals delivered without a stop, by number
+	vforkOut bool    // breakpoints are out of memory while a vfork child borrows it
 	ourPid   int
 }
 

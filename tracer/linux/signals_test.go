@@ -36,6 +36,9 @@ func TestSignalsReachTheProgram(t *testing.T) {
 	if got, want := out(), "usr1 1 chld 1 child status 5\n"; got != want {
 		t.Errorf("stdout %q, want %q", got, want)
 	}
+	if p.passed[syscall.SIGCHLD] != 1 {
+		t.Errorf("%d SIGCHLD passed without a stop, want 1", p.passed[syscall.SIGCHLD])
+	}
 }
 
 // TestDiscardSignal: a discarded SIGUSR1 never reaches the handler.
@@ -96,6 +99,11 @@ func TestGoProgramUnchangedUnderTracer(t *testing.T) {
 	if created < 2 {
 		t.Errorf("%d threads created, want the runtime's several", created)
 	}
+	// Read after the monitor's last reply: ordered.
+	if p.passed[syscall.SIGURG] == 0 {
+		t.Error("no SIGURG passed through: the runtime's preemption was not exercised")
+	}
+	t.Logf("signals passed without a stop: SIGURG %d, SIGCHLD %d", p.passed[syscall.SIGURG], p.passed[syscall.SIGCHLD])
 	if got := out(); got != string(want) {
 		t.Errorf("output under the tracer differs:\n%s\nwant:\n%s", got, want)
 	}

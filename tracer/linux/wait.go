@@ -228,6 +228,7 @@ func (p *Process) handleSigstop(r *run, t *thread) error {
 // handleSignal handles any other signal. Monitor only.
 func (p *Process) handleSignal(r *run, t *thread, sig syscall.Signal) error {
 	if !p.policy.stops(sig) {
+		p.passed[sig]++
 		return p.quiet(r, t, sig)
 	}
 	si, err := getSiginfo(t.tid)
