@@ -75,3 +75,29 @@ func TestRunningPauseAndDisconnectKills(t *testing.T) {
 		t.Errorf("debuggee %d after disconnect: kill(0) = %v, want ESRCH (killed and reaped)", pid, err)
 	}
 }
+
+// A crash stops the program with reason exception, naming the signal and
+// the fault address, where it happened; continuing lets the signal kill it.
+func TestCrashIsAnException(t *testing.T) {
+	bin, src := program(t)
+	c, _ := daptest.StartStdio(t, dapproc)
+	initialize(t, c)
+	pid := launch(t, c, bin, "crash")
+	c.ExpectConfigurationDoneResponse(c.ConfigurationDone())
+	e := c.ExpectStoppedEvent("exception").Body
+	if e.ThreadId != pid || !strings.Contains(e.Description, "SIGSEGV") || !strings.Contains(e.Description, "0x0") {
+		t.Errorf("exception stop %+v, want thread %d and a description naming SIGSEGV at 0x0", e, pid)
+	}
+	checkFrame(t, stack(t, c, pid, 1)[0], "crash", src, fixture.Line(t, "demo.c", "crash"))
+
+	c.ExpectContinueResponse(c.Continue(pid))
+	if e := c.ExpectThreadEvent("exited").Body; e.ThreadId != pid {
+		t.Errorf("thread exited %+v, want %d", e, pid)
+	}
+	if out := c.ExpectOutputEvent("console").Body.Output; !strings.Contains(out, "SIGSEGV") {
+		t.Errorf("console output %q, want the fatal signal named", out)
+	}
+	c.ExpectExitedEvent(128 + int(syscall.SIGSEGV))
+	c.ExpectTerminatedEvent()
+	disconnect(t, c, nil)
+}

@@ -3,6 +3,7 @@
  *   spin        print "spinning", then loop forever without a system call
  *   env         print $GREETING, the working directory and the other arguments
  *   threads N   start N threads that meet at a barrier, then each call worker()
+ *   crash       write through a NULL pointer
  *   echo        answer each line of stdin with "echo N: LINE" (to be attached to)
  */
 #include <pthread.h>
@@ -44,6 +45,11 @@ static void env(int argc, char **argv) {
     exit(0);
 }
 
+static void crash(void) {
+    volatile int *p = NULL;
+    *p = 42; // BP:crash
+}
+
 static pthread_barrier_t barrier;
 
 static int worker(int n) {
@@ -73,6 +79,8 @@ int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "add";
     if (strcmp(mode, "threads") == 0)
         threads(argc > 2 ? atoi(argv[2]) : 32);
+    if (strcmp(mode, "crash") == 0)
+        crash();
     if (strcmp(mode, "env") == 0)
         env(argc, argv);
     if (strcmp(mode, "spin") == 0)
