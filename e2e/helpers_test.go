@@ -9,8 +9,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-dap"
+	"golang.org/x/sys/unix"
 
 	"github.com/dapproc/dapproc/internal/daptest"
 	"github.com/dapproc/dapproc/internal/fixture"
@@ -125,3 +127,30 @@ func disconnectKills(t *testing.T, c *daptest.Client, pid int) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// watchExit opens a pidfd on process pid (which must be alive) and returns a
+// function that waits until the process has terminated, failing the test
+// after the timeout.
+func watchExit(t *testing.T, pid int) (wait func()) {
+	t.Helper()
+	fd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		t.Fatalf("pidfd_open(%d): %v", pid, err)
+	}
+	t.Cleanup(func() { unix.Close(fd) })
+	return func() {
+		t.Helper()
+		// A pidfd polls readable once its process has terminated.
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		for {
+			n, err := unix.Poll(fds, int(daptest.DefaultTimeout/time.Millisecond))
+			if err == unix.EINTR {
+				continue
+			}
+			if err != nil || n == 0 {
+				t.Fatalf("process %d still runs after %v (poll: %v)", pid, daptest.DefaultTimeout, err)
+			}
+			return
+		}
+	}
+}

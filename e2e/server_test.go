@@ -113,3 +113,24 @@ func TestLoopbackRefusesOtherUsers(t *testing.T) {
 	c, _ := daptest.Dial(t, "tcp", addr)
 	initialize(t, c)
 }
+
+// A TCP client that vanishes mid-session takes its debuggee with it; the
+// server serves the next client as if nothing happened.
+func TestServerOutlivesAVanishedClient(t *testing.T) {
+	bin, _ := program(t)
+	_, addr := daptest.StartServer(t, dapproc, "--listen", "127.0.0.1:0")
+
+	c, conn := daptest.Dial(t, "tcp", addr)
+	initialize(t, c)
+	pid := launch(t, c, bin, "spin")
+	gone := watchExit(t, pid)
+	c.ExpectConfigurationDoneResponse(c.ConfigurationDone())
+	if out := c.ExpectOutputEvent("stdout").Body.Output; out != "spinning\n" {
+		t.Fatalf("stdout %q, want the program to say it is spinning", out)
+	}
+	conn.Close()
+	gone()
+
+	next, _ := daptest.Dial(t, "tcp", addr)
+	debugAdd(t, next, 4, nil)
+}
