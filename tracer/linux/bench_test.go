@@ -3,6 +3,12 @@
 package linux
 
 import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,6 +81,52 @@ func spinAndPark(b *testing.B, f func(*testing.B)) {
 		b.Run(map[bool]string{true: "spin", false: "park"}[spin != 0], func(b *testing.B) {
 			spinFor = spin
 			f(b)
+		})
+	}
+}
+
+// BenchmarkPtraceLimit runs the raw C ceiling, ptrace_limit.c from the
+// shared bench directory, on the same fixture in the same run, so ns/op
+// can be compared directly: ours / its = the fraction of the raw rate we
+// reach (inverted). Skipped where the C source is absent. Set
+// DAPPROC_PTRACE_LIMIT to its path to use another copy.
+func BenchmarkPtraceLimit(b *testing.B) {
+	src := os.Getenv("DAPPROC_PTRACE_LIMIT")
+	if src == "" {
+		src = "/work/shared/bench/ptrace_limit.c"
+	}
+	if _, err := os.Stat(src); err != nil {
+		b.Skipf("no ptrace_limit.c: %v", err)
+	}
+	tool := filepath.Join(b.TempDir(), "ptrace_limit")
+	if out, err := exec.Command("gcc", "-O2", "-o", tool, src).CombinedOutput(); err != nil {
+		b.Fatalf("gcc ptrace_limit.c: %v\n%s", err, out)
+	}
+	bin := buildC(b, "tracer_loop.c")
+	for _, phase := range []struct {
+		name, figure string
+		args         func(n int) []string
+	}{
+		{"bp_cycle", "raw_bp_cycles_per_s", func(n int) []string { return []string{strconv.Itoa(n), "1"} }},
+		{"singlestep_getregs", "raw_singlesteps_getregs_per_s", func(n int) []string { return []string{"1", strconv.Itoa(n)} }},
+	} {
+		b.Run(phase.name, func(b *testing.B) {
+			args := append([]string{bin.path}, phase.args(b.N)...)
+			out, err := exec.Command(tool, append(args, "1000")...).Output()
+			if err != nil {
+				b.Fatalf("ptrace_limit: %v\n%s", err, out)
+			}
+			for _, line := range strings.Split(string(out), "\n") {
+				var fig struct {
+					Figure string
+					Value  float64
+				}
+				if json.Unmarshal([]byte(line), &fig) == nil && fig.Figure == phase.figure {
+					b.ReportMetric(1e9/fig.Value, "ns/op")
+					return
+				}
+			}
+			b.Fatalf("ptrace_limit printed no %s:\n%s", phase.figure, out)
 		})
 	}
 }
