@@ -45,6 +45,11 @@ func Launch(cfg tracer.LaunchConfig) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Dir != "" {
+		if st, err := os.Stat(cfg.Dir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("launch %s: working directory %s does not exist or is not a directory", path, cfg.Dir)
+		}
+	}
 	files, err := openStdio(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("launch %s: %w", path, err)

@@ -151,6 +151,11 @@ func TestLaunchErrors(t *testing.T) {
 	if err := os.WriteFile(garbage, []byte("\x7fELF garbage"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	b := buildC(t, "tracer_basic.c")
+	if _, err := Launch(tracer.LaunchConfig{Program: b.path, Dir: filepath.Join(dir, "nowhere")}); err == nil ||
+		!strings.Contains(err.Error(), "working directory") {
+		t.Errorf("Launch with a missing working directory: %v, want an error saying so", err)
+	}
 	for _, tc := range []struct {
 		program, want string
 	}{
