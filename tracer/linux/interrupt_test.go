@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -242,5 +243,25 @@ func TestOneThreadRunsOthersStay(t *testing.T) {
 		if now != r {
 			t.Errorf("thread %d moved while thread %d ran alone: PC %#x -> %#x", tid, mover, r.Rip, now.Rip)
 		}
+	}
+}
+
+// TestKilledFromOutsideWhileStopped: SIGKILL sent by someone else while
+// every thread is stopped ends the next Continue with the signal.
+func TestKilledFromOutsideWhileStopped(t *testing.T) {
+	p := launchBusy(t, 3)
+	ch := resumeAsync(p.Continue)
+	p.expectLine(t, "ready")
+	p.Interrupt()
+	awaitStop(t, ch)
+	if err := syscall.Kill(p.Pid(), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	ev := awaitStop(t, resumeAsync(p.Continue))
+	if ev.Reason != tracer.StopExited || ev.Status.Exited || ev.Status.Signal != syscall.SIGKILL {
+		t.Fatalf("got %+v, want the process killed by SIGKILL", ev)
+	}
+	if !procGone(p.Pid()) {
+		t.Errorf("process %d left in /proc", p.Pid())
 	}
 }
