@@ -38,6 +38,7 @@ type operation interface {
 // the session goroutine with the process stopped.
 func (s *Session) resume(op operation) {
 	s.frames.reset()
+	s.handles.reset()
 	s.op = op
 	s.state = Running
 	s.startRunner(op.call())
@@ -84,6 +85,7 @@ func (s *Session) halt() (resumeAfter bool) {
 // continueAfterHalt resumes the operation that halt interrupted.
 func (s *Session) continueAfterHalt() {
 	s.frames.reset()
+	s.handles.reset()
 	s.state = Running
 	s.startRunner(s.op.call())
 }

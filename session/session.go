@@ -108,6 +108,7 @@ type Session struct {
 	bps     breakpoints
 	threads threadList
 	frames  frameTable
+	handles handleTable // variablesReference handles of this stop
 
 	op      operation // what the current runner is doing; nil when not running
 	focus   int       // the thread the last stop was about

@@ -179,6 +179,7 @@ func (s *Session) exit(status tracer.WaitStatus) {
 		s.op = nil
 	}
 	s.frames.reset()
+	s.handles.reset()
 	s.threads.tids = nil
 	s.waitOutput()
 	code := status.ExitCode
