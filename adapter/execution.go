@@ -8,7 +8,8 @@ import (
 	"github.com/dapproc/dapproc/session"
 )
 
-// executionHandlers: continue, next, stepIn, stepOut, pause.
+// executionHandlers: continue, next, stepIn, stepOut, pause,
+// stepInTargets, gotoTargets, goto.
 func executionHandlers() map[string]handler {
 	return map[string]handler{
 		"continue": {run: on(continueRequest),
@@ -20,6 +21,11 @@ func executionHandlers() map[string]handler {
 		"stepIn":  {run: on(stepIn)},
 		"stepOut": {run: on(stepOut)},
 		"pause":   {run: on(pause)},
+		"stepInTargets": {run: on(stepInTargets),
+			advertise: func(c *dap.Capabilities) { c.SupportsStepInTargetsRequest = true }},
+		"gotoTargets": {run: on(gotoTargets),
+			advertise: func(c *dap.Capabilities) { c.SupportsGotoTargetsRequest = true }},
+		"goto": {run: on(gotoRequest)},
 	}
 }
 
@@ -38,31 +44,37 @@ func continueRequest(s *session.Session, req *dap.ContinueRequest) (dap.Response
 }
 
 func next(s *session.Session, req *dap.NextRequest) (dap.ResponseMessage, error) {
-	if err := step(s, session.StepOver, req.Arguments.ThreadId, string(req.Arguments.Granularity)); err != nil {
+	a := req.Arguments
+	opts := session.StepOptions{Granularity: string(a.Granularity), SingleThread: a.SingleThread}
+	if err := step(s, session.StepOver, a.ThreadId, opts); err != nil {
 		return nil, err
 	}
 	return &dap.NextResponse{}, nil
 }
 
 func stepIn(s *session.Session, req *dap.StepInRequest) (dap.ResponseMessage, error) {
-	if err := step(s, session.StepIn, req.Arguments.ThreadId, string(req.Arguments.Granularity)); err != nil {
+	a := req.Arguments
+	opts := session.StepOptions{Granularity: string(a.Granularity), SingleThread: a.SingleThread, TargetID: a.TargetId}
+	if err := step(s, session.StepIn, a.ThreadId, opts); err != nil {
 		return nil, err
 	}
 	return &dap.StepInResponse{}, nil
 }
 
 func stepOut(s *session.Session, req *dap.StepOutRequest) (dap.ResponseMessage, error) {
-	if err := step(s, session.StepOut, req.Arguments.ThreadId, string(req.Arguments.Granularity)); err != nil {
+	a := req.Arguments
+	opts := session.StepOptions{Granularity: string(a.Granularity), SingleThread: a.SingleThread}
+	if err := step(s, session.StepOut, a.ThreadId, opts); err != nil {
 		return nil, err
 	}
 	return &dap.StepOutResponse{}, nil
 }
 
-func step(s *session.Session, kind session.StepKind, tid int, granularity string) error {
+func step(s *session.Session, kind session.StepKind, tid int, opts session.StepOptions) error {
 	if tid == 0 {
 		return errNeedThread
 	}
-	return s.Step(kind, tid, granularity)
+	return s.Step(kind, tid, opts)
 }
 
 func pause(s *session.Session, req *dap.PauseRequest) (dap.ResponseMessage, error) {
@@ -70,4 +82,35 @@ func pause(s *session.Session, req *dap.PauseRequest) (dap.ResponseMessage, erro
 		return nil, err
 	}
 	return &dap.PauseResponse{}, nil
+}
+
+func stepInTargets(s *session.Session, req *dap.StepInTargetsRequest) (dap.ResponseMessage, error) {
+	targets, err := s.StepInTargets(req.Arguments.FrameId)
+	if err != nil {
+		return nil, err
+	}
+	return &dap.StepInTargetsResponse{Body: dap.StepInTargetsResponseBody{Targets: targets}}, nil
+}
+
+func gotoTargets(s *session.Session, req *dap.GotoTargetsRequest) (dap.ResponseMessage, error) {
+	a := req.Arguments
+	if a.Source.Path == "" {
+		return nil, errors.New(`gotoTargets needs "source.path": the file of the line to go to`)
+	}
+	targets, err := s.GotoTargets(a.Source.Path, a.Line)
+	if err != nil {
+		return nil, err
+	}
+	return &dap.GotoTargetsResponse{Body: dap.GotoTargetsResponseBody{Targets: targets}}, nil
+}
+
+func gotoRequest(s *session.Session, req *dap.GotoRequest) (dap.ResponseMessage, error) {
+	a := req.Arguments
+	if a.ThreadId == 0 {
+		return nil, errNeedThread
+	}
+	if err := s.Goto(a.ThreadId, a.TargetId); err != nil {
+		return nil, err
+	}
+	return &dap.GotoResponse{}, nil
 }

@@ -50,30 +50,44 @@ const (
 	StepOut                         // stepOut
 )
 
-// Step runs thread tid by one step of the given kind. Granularity is the
-// request's ("instruction", "line", "statement" or "").
-func (s *Session) Step(kind StepKind, tid int, granularity string) error {
+// StepOptions are a step request's arguments besides the thread.
+type StepOptions struct {
+	// Granularity is "instruction", "line", "statement" or "" (line).
+	Granularity string
+	// SingleThread runs only the stepping thread; the others stay stopped.
+	SingleThread bool
+	// TargetID is a stepIn target from StepInTargets (0 for none): the
+	// step enters that callee of the current line.
+	TargetID int
+}
+
+// Step runs thread tid by one step of the given kind.
+func (s *Session) Step(kind StepKind, tid int, opts StepOptions) error {
 	if err := s.needStopped(); err != nil {
 		return err
 	}
 	if err := s.checkThread(tid); err != nil {
 		return err
 	}
-	s.focus = tid
-	op, err := s.stepOperation(kind, tid, granularity == "instruction")
+	op, err := s.stepOperation(kind, tid, opts)
 	if err != nil {
 		return err
+	}
+	s.focus = tid
+	if opts.SingleThread {
+		op = oneThread{op, tid}
 	}
 	s.resume(op)
 	return nil
 }
 
 // stepOperation builds the operation for a step of thread tid.
-func (s *Session) stepOperation(kind StepKind, tid int, instruction bool) (operation, error) {
+func (s *Session) stepOperation(kind StepKind, tid int, opts StepOptions) (operation, error) {
 	regs, err := s.proc.Regs(tid)
 	if err != nil {
 		return nil, fmt.Errorf("registers of thread %d: %w", tid, err)
 	}
+	instruction := opts.Granularity == "instruction"
 	switch kind {
 	case StepOver:
 		if instruction {
@@ -81,6 +95,9 @@ func (s *Session) stepOperation(kind StepKind, tid int, instruction bool) (opera
 		}
 		return s.stepOverLine(tid, &regs)
 	case StepIn:
+		if opts.TargetID != 0 {
+			return s.stepInto(tid, &regs, uint64(opts.TargetID))
+		}
 		if instruction {
 			return &stepInstructionOp{tid: tid}, nil
 		}
@@ -91,6 +108,26 @@ func (s *Session) stepOperation(kind StepKind, tid int, instruction bool) (opera
 		return &stepInstructionOp{tid: tid}, nil
 	}
 }
+
+// oneThread runs an operation with only thread tid resumed: every
+// Continue it makes becomes a ContinueThread.
+type oneThread struct {
+	operation
+	tid int
+}
+
+func (o oneThread) call() tracerCall {
+	inner, tid := o.operation.call(), o.tid
+	return func(p tracer.Process) (tracer.StopEvent, error) { return inner(threadOnly{p, tid}) }
+}
+
+// threadOnly is a process whose Continue resumes one thread.
+type threadOnly struct {
+	tracer.Process
+	tid int
+}
+
+func (p threadOnly) Continue() (tracer.StopEvent, error) { return p.ContinueThread(p.tid) }
 
 // stepOverInstruction executes one instruction, running a called function
 // to its return as if it were one instruction.

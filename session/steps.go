@@ -29,15 +29,31 @@ import (
 // the line of the thread's PC.
 type lineContext struct {
 	fn    *symbols.Function
+	file  string
 	line  int
 	cfa   uint64
 	ret   uint64 // the caller's return address; 0 if there is no caller
 	stmts map[uint64]bool
 }
 
+// Which statements of the function a step may end at, besides the
+// current line's own.
+const (
+	// sameInline: only statements of the current inlined call (or of
+	// the code it is inlined into), so that next steps over the bodies
+	// of inlined calls as it steps over real calls.
+	sameInline = iota
+	// anyInline: every statement, inlined bodies included: stepIn
+	// enters an inlined call's lines.
+	anyInline
+	// outerInline: only statements outside the innermost inlined call:
+	// stepOut of an inlined call ends in the code it was inlined into.
+	outerInline
+)
+
 // lineContextAt describes thread tid's position, or returns nil when it
-// has no line info.
-func (s *Session) lineContextAt(tid int, pc uint64) *lineContext {
+// has no line info. which chooses the statements the step may end at.
+func (s *Session) lineContextAt(tid int, pc uint64, which int) *lineContext {
 	fn, ok := s.table.FunctionAt(pc)
 	if !ok || !fn.HasDWARF() {
 		return nil
@@ -51,19 +67,34 @@ func (s *Session) lineContextAt(tid int, pc uint64) *lineContext {
 		return nil
 	}
 	cfa, ret := physicalReturn(frames)
-	lc := &lineContext{fn: fn, line: loc.Line, cfa: cfa, ret: ret, stmts: map[uint64]bool{}}
+	lc := &lineContext{fn: fn, file: loc.File, line: loc.Line, cfa: cfa, ret: ret, stmts: map[uint64]bool{}}
+	cur := inlineChain(s.table.InlineStack(pc))
 	for _, st := range s.statements(fn) {
-		if st.line != loc.Line {
-			lc.stmts[st.addr] = true
+		if st.line == loc.Line && st.file == loc.File && (which != outerInline || len(cur) == 0) {
+			continue
 		}
+		switch which {
+		case sameInline:
+			if !isSuffix(st.inl, cur) {
+				continue
+			}
+		case outerInline:
+			if len(cur) > 0 && !isSuffix(st.inl, cur[1:]) {
+				continue
+			}
+		}
+		lc.stmts[st.addr] = true
 	}
 	return lc
 }
 
-// statement is a statement start of a function and its line.
+// statement is a statement start of a function, its line, and the
+// inlined calls it lies in (see inlineChain).
 type statement struct {
 	addr uint64
+	file string
 	line int
+	inl  []uint64
 }
 
 // statements returns fn's statement starts with their lines, looked up
@@ -75,7 +106,7 @@ func (s *Session) statements(fn *symbols.Function) []statement {
 	var sts []statement
 	for _, a := range fn.StatementAddresses() {
 		if l, ok := s.table.LocationAt(a); ok {
-			sts = append(sts, statement{a, l.Line})
+			sts = append(sts, statement{a, l.File, l.Line, inlineChain(s.table.InlineStack(a))})
 		}
 	}
 	if s.stmtCache == nil {
@@ -83,6 +114,36 @@ func (s *Session) statements(fn *symbols.Function) []statement {
 	}
 	s.stmtCache[fn] = sts
 	return sts
+}
+
+// inlineChain names each inlined call of an inline stack (innermost
+// first) by the start of its code, which tells two copies apart.
+func inlineChain(stack []symbols.InlinedCall) []uint64 {
+	if len(stack) == 0 {
+		return nil
+	}
+	out := make([]uint64, len(stack))
+	for i, c := range stack {
+		if len(c.Ranges) > 0 {
+			out[i] = c.Ranges[0][0]
+		}
+	}
+	return out
+}
+
+// isSuffix reports whether inner is the outer end of chain: code in the
+// same inlined call as chain's, or in one of those it is inlined into.
+func isSuffix(inner, chain []uint64) bool {
+	if len(inner) > len(chain) {
+		return false
+	}
+	tail := chain[len(chain)-len(inner):]
+	for i := range inner {
+		if inner[i] != tail[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // callerFrames returns thread tid's innermost frames down to the first
@@ -119,19 +180,34 @@ func (s *Session) frameCFA(tid int) (uint64, bool) {
 
 // stepOverLine is `next` at source level.
 func (s *Session) stepOverLine(tid int, regs *tracer.Regs) (operation, error) {
-	lc := s.lineContextAt(tid, regs.PC())
+	lc := s.lineContextAt(tid, regs.PC(), sameInline)
 	if lc == nil {
 		return s.stepOverInstruction(tid, regs)
 	}
+	return s.runToStatements(tid, lc, nil)
+}
+
+// runToStatements runs until thread tid reaches one of lc's statements in
+// lc's frame, returns from that frame, or reaches one of the enter
+// addresses in a deeper frame (the body of a chosen callee).
+func (s *Session) runToStatements(tid int, lc *lineContext, enter []uint64) (operation, error) {
 	op := &nextLineOp{tid: tid, lc: lc}
+	addrs := make([]uint64, 0, len(lc.stmts)+1+len(enter))
 	for a := range lc.stmts {
-		if err := op.hold(s, a); err != nil {
-			op.end(s)
-			return nil, err
-		}
+		addrs = append(addrs, a)
 	}
 	if lc.ret != 0 {
-		if err := op.hold(s, lc.ret); err != nil {
+		addrs = append(addrs, lc.ret)
+	}
+	addrs = append(addrs, enter...)
+	if len(enter) > 0 {
+		op.enter = map[uint64]bool{}
+		for _, a := range enter {
+			op.enter[a] = true
+		}
+	}
+	for _, a := range addrs {
+		if err := op.hold(s, a); err != nil {
 			op.end(s)
 			return nil, err
 		}
@@ -139,11 +215,13 @@ func (s *Session) stepOverLine(tid int, regs *tracer.Regs) (operation, error) {
 	return op, nil
 }
 
-// nextLineOp is `next` at source level.
+// nextLineOp is `next` at source level, and the other steps that run to
+// a set of statements: stepOut of an inlined call, stepIn to a target.
 type nextLineOp struct {
-	tid  int
-	lc   *lineContext
-	held []uint64
+	tid   int
+	lc    *lineContext
+	enter map[uint64]bool // a callee's body: the step ends there in a deeper frame
+	held  []uint64
 }
 
 func (o *nextLineOp) hold(s *Session, addr uint64) error {
@@ -164,6 +242,12 @@ func (o *nextLineOp) stopped(s *Session, ev *tracer.StopEvent) (bool, string) {
 	}
 	if ev.Tid != o.tid {
 		return false, ""
+	}
+	if o.enter[ev.Addr] {
+		regs, err := s.proc.Regs(o.tid)
+		if err != nil || regs.SP() < o.lc.cfa {
+			return true, "step"
+		}
 	}
 	if ev.Addr == o.lc.ret && o.lc.ret != 0 {
 		regs, err := s.proc.Regs(o.tid)
@@ -189,7 +273,7 @@ func (o *nextLineOp) end(s *Session) {
 
 // stepInLine is `stepIn` at source level.
 func (s *Session) stepInLine(tid int, regs *tracer.Regs) (operation, error) {
-	lc := s.lineContextAt(tid, regs.PC())
+	lc := s.lineContextAt(tid, regs.PC(), anyInline)
 	if lc == nil {
 		return &stepInstructionOp{tid: tid}, nil
 	}
@@ -335,7 +419,15 @@ func fnContains(f *symbols.Function, pc uint64) bool {
 // caller: to the caller's return address, with the stack pointer back at
 // the current frame's CFA (so a recursive call of the same function
 // returning to the same address does not end the step).
+//
+// Out of an inlined call, it runs to the first statement outside the
+// inlined code, in the function it was inlined into.
 func (s *Session) stepOutOf(tid int, regs *tracer.Regs) (operation, error) {
+	if len(s.table.InlineStack(regs.PC())) > 0 {
+		if lc := s.lineContextAt(tid, regs.PC(), outerInline); lc != nil {
+			return s.runToStatements(tid, lc, nil)
+		}
+	}
 	frames, err := s.callerFrames(tid)
 	if err != nil {
 		return nil, err
