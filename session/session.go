@@ -109,6 +109,7 @@ type Session struct {
 	threads threadList
 	frames  frameTable
 	handles handleTable // variablesReference handles of this stop
+	expr    exprState   // parsed expressions and scopes (conditions_eval.go)
 
 	op      operation // what the current runner is doing; nil when not running
 	focus   int       // the thread the last stop was about

@@ -1,0 +1,399 @@
+package eval
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/go-delve/delve/pkg/dwarf/godwarf"
+
+	"github.com/dapproc/dapproc/symbols"
+)
+
+// Error is an evaluation error: what went wrong, and in which part of the
+// expression.
+type Error struct {
+	Expr string // the whole expression
+	Part string // the sub-expression that failed
+	Err  error
+}
+
+func (e *Error) Error() string {
+	if e.Part == "" || e.Part == e.Expr {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("%v (in %q)", e.Err, e.Part)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrReadOnly is the error of an assignment evaluated where writing is not
+// allowed (hover, watch, conditions).
+var ErrReadOnly = errors.New("assignment changes the program: it is allowed only in the debug console (repl)")
+
+// Eval evaluates the expression in ctx. An assignment needs ctx to be a
+// Writer.
+func (e *Expr) Eval(ctx Context) (Value, error) {
+	if e.writes {
+		if _, ok := ctx.(Writer); !ok {
+			return Value{}, ErrReadOnly
+		}
+	}
+	ev := &evaluator{ctx: ctx, src: e.src}
+	return ev.eval(e.root)
+}
+
+// Condition evaluates the expression as a C condition: true when non-zero.
+func (e *Expr) Condition(ctx Context) (bool, error) {
+	v, err := e.Eval(ctx)
+	if err != nil {
+		return false, err
+	}
+	ok, err := truthy(ctx, &v)
+	if err != nil {
+		return false, &Error{Expr: e.src, Err: err}
+	}
+	return ok, nil
+}
+
+type evaluator struct {
+	ctx Context
+	src string
+}
+
+func (ev *evaluator) eval(n node) (Value, error) {
+	v, err := ev.evalNode(n)
+	if err != nil {
+		var ee *Error
+		if !errors.As(err, &ee) {
+			start, end := n.span()
+			err = &Error{Expr: ev.src, Part: ev.src[start:end], Err: err}
+		}
+	}
+	return v, err
+}
+
+func (ev *evaluator) evalNode(n node) (Value, error) {
+	switch n := n.(type) {
+	case *numberLit:
+		return n.val, nil
+	case *stringLit:
+		return Value{Type: arrayOf(typeChar, int64(len(n.s))+1), Data: append([]byte(n.s), 0)}, nil
+	case *ident:
+		return ev.ctx.Lookup(n.name)
+	case *register:
+		return registerValue(ev.ctx, n.name)
+	case *unary:
+		return ev.unary(n)
+	case *binaryOp:
+		return ev.binary(n)
+	case *logical:
+		return ev.logical(n)
+	case *conditional:
+		c, err := ev.eval(n.c)
+		if err != nil {
+			return Value{}, err
+		}
+		ok, err := truthy(ev.ctx, &c)
+		if err != nil {
+			return Value{}, err
+		}
+		if ok {
+			return ev.eval(n.x)
+		}
+		return ev.eval(n.y)
+	case *member:
+		x, err := ev.eval(n.x)
+		if err != nil {
+			return Value{}, err
+		}
+		return ev.member(x, n.name, n.arrow)
+	case *index:
+		return ev.index(n)
+	case *cast:
+		t, im, err := ev.typeOf(n.to)
+		if err != nil {
+			return Value{}, err
+		}
+		x, err := ev.eval(n.x)
+		if err != nil {
+			return Value{}, err
+		}
+		return ev.convert(x, t, im, fmt.Sprintf("cast %s to %s", "%s", n.to))
+	case *sizeofType:
+		t, _, err := ev.typeOf(n.of)
+		if err != nil {
+			return Value{}, err
+		}
+		return fromScalar(scalar{k: kindUnsigned, u: uint64(t.Size())}, typeULong, nil), nil
+	case *sizeofExpr:
+		x, err := ev.eval(n.x)
+		if err != nil {
+			return Value{}, err
+		}
+		return fromScalar(scalar{k: kindUnsigned, u: uint64(x.Type.Size())}, typeULong, nil), nil
+	case *assign:
+		return ev.assign(n)
+	}
+	return Value{}, fmt.Errorf("internal error: unknown node %T", n)
+}
+
+func (ev *evaluator) unary(n *unary) (Value, error) {
+	x, err := ev.eval(n.x)
+	if err != nil {
+		return Value{}, err
+	}
+	switch n.op {
+	case "&":
+		if !x.InMemory || x.bitSize > 0 {
+			what := "it is not in memory (it lives in a register or was computed)"
+			if x.bitSize > 0 {
+				what = "it is a bit field"
+			}
+			return Value{}, fmt.Errorf("cannot take the address of %s: %s", ev.text(n.x), what)
+		}
+		return fromScalar(scalar{k: kindPointer, u: x.Addr}, pointerTo(x.Type), x.Image), nil
+	case "*":
+		return ev.deref(x)
+	case "!":
+		ok, err := truthy(ev.ctx, &x)
+		if err != nil {
+			return Value{}, err
+		}
+		return boolInt(!ok), nil
+	}
+	s, err := toScalar(ev.ctx, &x)
+	if err != nil {
+		return Value{}, err
+	}
+	if !isArithmetic(s.k) || n.op == "~" && s.k == kindFloat {
+		return Value{}, fmt.Errorf("invalid operand to unary %s: %s", n.op, typeString(&x))
+	}
+	t := promote(s)
+	switch n.op {
+	case "-":
+		if s.k == kindFloat {
+			s.f = -s.f
+		} else {
+			s.u = -s.u
+		}
+	case "~":
+		s.u = ^s.u
+	}
+	return fromScalar(s, t, nil), nil
+}
+
+// deref is *x: the value a pointer points to, or an array's first element.
+func (ev *evaluator) deref(x Value) (Value, error) {
+	rt := resolve(x.Type)
+	switch t := rt.(type) {
+	case *godwarf.PtrType:
+		s, err := toScalar(ev.ctx, &x)
+		if err != nil {
+			return Value{}, err
+		}
+		target := t.Type
+		if target == nil {
+			target = typeVoid
+		}
+		switch resolve(target).(type) {
+		case *godwarf.VoidType:
+			return Value{}, fmt.Errorf("cannot dereference %s: cast it to a typed pointer first, as in *(int *)p", typeString(&x))
+		}
+		return InMemoryValue(target, x.Image, s.u), nil
+	case *godwarf.ArrayType:
+		return ev.element(x, t, 0)
+	}
+	return Value{}, fmt.Errorf("cannot dereference %s", typeString(&x))
+}
+
+// element is the array's element i.
+func (ev *evaluator) element(x Value, t *godwarf.ArrayType, i int64) (Value, error) {
+	esize := t.Type.Size()
+	if x.InMemory {
+		return InMemoryValue(t.Type, x.Image, x.Addr+uint64(i*esize)), nil
+	}
+	if i < 0 || t.Count >= 0 && i >= t.Count || (i+1)*esize > int64(len(x.Data)) {
+		return Value{}, fmt.Errorf("index %d is out of the bounds of %s", i, typeString(&x))
+	}
+	return DataValue(t.Type, x.Image, x.Data[i*esize:(i+1)*esize]), nil
+}
+
+func (ev *evaluator) index(n *index) (Value, error) {
+	x, err := ev.eval(n.x)
+	if err != nil {
+		return Value{}, err
+	}
+	iv, err := ev.eval(n.i)
+	if err != nil {
+		return Value{}, err
+	}
+	is, err := toScalar(ev.ctx, &iv)
+	if err != nil {
+		return Value{}, err
+	}
+	if !isInteger(is.k) {
+		return Value{}, fmt.Errorf("an index must be an integer, %s is %s", ev.text(n.i), typeString(&iv))
+	}
+	i := int64(is.u)
+	if is.k == kindUnsigned && is.u > math.MaxInt64 {
+		return Value{}, fmt.Errorf("index %d is too large", is.u)
+	}
+	switch t := resolve(x.Type).(type) {
+	case *godwarf.ArrayType:
+		return ev.element(x, t, i)
+	case *godwarf.PtrType:
+		p, err := toScalar(ev.ctx, &x)
+		if err != nil {
+			return Value{}, err
+		}
+		esize, err := pointeeSize(t, &x)
+		if err != nil {
+			return Value{}, err
+		}
+		if _, ok := resolve(t.Type).(*godwarf.VoidType); ok || t.Type == nil {
+			return Value{}, fmt.Errorf("cannot index %s: cast it to a typed pointer first", typeString(&x))
+		}
+		return InMemoryValue(t.Type, x.Image, p.u+uint64(i*esize)), nil
+	}
+	return Value{}, fmt.Errorf("cannot index %s: it is not an array or a pointer", typeString(&x))
+}
+
+// pointeeSize is the size pointer arithmetic scales by: the target's, or
+// 1 for void and functions (as GNU C does).
+func pointeeSize(t *godwarf.PtrType, x *Value) (int64, error) {
+	if t.Type == nil {
+		return 1, nil
+	}
+	switch rt := resolve(t.Type).(type) {
+	case *godwarf.VoidType, *godwarf.FuncType:
+		return 1, nil
+	case *godwarf.StructType:
+		if rt.Incomplete {
+			return 0, fmt.Errorf("%s points to an incomplete type", typeString(x))
+		}
+	}
+	size := t.Type.Size()
+	if size <= 0 {
+		return 0, fmt.Errorf("%s points to a type without a size", typeString(x))
+	}
+	return size, nil
+}
+
+// member is x.name or x->name; like gdb, either works on a struct and on
+// a pointer to one.
+func (ev *evaluator) member(x Value, name string, arrow bool) (Value, error) {
+	if p, ok := resolve(x.Type).(*godwarf.PtrType); ok {
+		if _, isStruct := resolve(p.Type).(*godwarf.StructType); isStruct {
+			d, err := ev.deref(x)
+			if err != nil {
+				return Value{}, err
+			}
+			x = d
+		}
+	}
+	st, ok := resolve(x.Type).(*godwarf.StructType)
+	if !ok {
+		op := "."
+		if arrow {
+			op = "->"
+		}
+		return Value{}, fmt.Errorf("%s is not a struct, union or pointer to one: %q does not apply", typeString(&x), op)
+	}
+	if v, ok := ev.field(x, st, name); ok {
+		return v, nil
+	}
+	return Value{}, fmt.Errorf("%s has no member named %q", typeString(&x), name)
+}
+
+// field finds a member, looking inside anonymous struct and union members
+// too.
+func (ev *evaluator) field(x Value, st *godwarf.StructType, name string) (Value, bool) {
+	for _, f := range st.Field {
+		if f.Name == name {
+			return ev.part(x, st, f), true
+		}
+	}
+	for _, f := range st.Field {
+		if f.Name != "" {
+			continue
+		}
+		if inner, ok := resolve(f.Type).(*godwarf.StructType); ok {
+			if v, ok := ev.field(ev.part(x, st, f), inner, name); ok {
+				return v, true
+			}
+		}
+	}
+	return Value{}, false
+}
+
+// part is the value of field f of struct st in x.
+func (ev *evaluator) part(x Value, st *godwarf.StructType, f *godwarf.StructField) Value {
+	if f.BitSize > 0 {
+		pos := symbols.BitFieldPosition(x.Image, st, f)
+		first, last := pos/8, (pos+f.BitSize+7)/8
+		v := Value{Type: f.Type, Image: x.Image, bitOffset: pos % 8, bitSize: f.BitSize, holderSize: last - first}
+		switch {
+		case x.InMemory:
+			v.InMemory, v.Addr = true, x.Addr+uint64(first)
+		case last <= int64(len(x.Data)):
+			v.Data = x.Data[first:last]
+		default:
+			v.Data = make([]byte, last-first) // pieces missing from the value
+		}
+		return v
+	}
+	if x.InMemory {
+		return InMemoryValue(f.Type, x.Image, x.Addr+uint64(f.ByteOffset))
+	}
+	end := f.ByteOffset + f.Type.Size()
+	if end > int64(len(x.Data)) {
+		return DataValue(f.Type, x.Image, make([]byte, f.Type.Size()))
+	}
+	return DataValue(f.Type, x.Image, x.Data[f.ByteOffset:end])
+}
+
+func (ev *evaluator) text(n node) string {
+	start, end := n.span()
+	return ev.src[start:end]
+}
+
+// stringEqual compares the C string a char pointer or array points to with
+// a string literal.
+func (ev *evaluator) stringEqual(x Value, lit string) (bool, error) {
+	switch t := resolve(x.Type).(type) {
+	case *godwarf.PtrType, *godwarf.ArrayType:
+		var elem godwarf.Type
+		if p, ok := t.(*godwarf.PtrType); ok {
+			elem = p.Type
+		} else {
+			elem = t.(*godwarf.ArrayType).Type
+		}
+		switch resolve(elem).(type) {
+		case *godwarf.CharType, *godwarf.UcharType:
+		default:
+			return false, fmt.Errorf("a string can only be compared with a char pointer or array, not %s", typeString(&x))
+		}
+		s, err := toScalar(ev.ctx, &x)
+		if err != nil {
+			if a, ok := t.(*godwarf.ArrayType); ok && x.Data != nil {
+				b := x.Data[:min(int64(len(x.Data)), a.Count)]
+				if i := bytes.IndexByte(b, 0); i >= 0 {
+					b = b[:i]
+				}
+				return string(b) == lit, nil
+			}
+			return false, err
+		}
+		if s.u == 0 {
+			return false, nil
+		}
+		buf := make([]byte, len(lit)+1)
+		if n, err := ev.ctx.ReadMemory(s.u, buf); err != nil || n != len(buf) {
+			return false, fmt.Errorf("cannot read memory at %#x", s.u)
+		}
+		return string(buf) == lit+"\x00", nil
+	}
+	return false, fmt.Errorf("a string can only be compared with a char pointer or array, not %s", typeString(&x))
+}
