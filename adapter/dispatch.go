@@ -38,6 +38,7 @@ func on[R dap.RequestMessage](f func(s *session.Session, req R) (dap.ResponseMes
 func handlerTable() map[string]handler {
 	t := map[string]handler{}
 	for _, family := range []map[string]handler{
+		exceptionHandlers(),
 		lifecycleHandlers(), breakpointHandlers(), threadHandlers(), executionHandlers(),
 	} {
 		for cmd, h := range family {

@@ -78,6 +78,9 @@ func (s *Session) start(p tracer.Process, attached bool, method string) {
 	s.state = Configuring
 	s.focus = p.Pid()
 	s.loadSymbols(s.queueAfterResponse)
+	if err := s.pushSignalPolicy(); err != nil {
+		s.log.Warn("signal filters", "pid", s.pid, "err", err)
+	}
 	s.queueAfterResponse(&dap.ProcessEvent{
 		Event: dap.Event{Event: "process"},
 		Body: dap.ProcessEventBody{

@@ -111,6 +111,9 @@ type Session struct {
 	handles handleTable // variablesReference handles of this stop
 	expr    exprState   // parsed expressions and scopes (conditions_eval.go)
 
+	signals   signalPolicy // which signals stop (signals.go)
+	exception *signalStop  // the signal the current stop reported, for exceptionInfo
+
 	op      operation // what the current runner is doing; nil when not running
 	focus   int       // the thread the last stop was about
 	pausing bool      // the user asked for a pause that has not stopped yet

@@ -66,11 +66,13 @@ func (s *Session) handleResult(r runResult) {
 		s.resumeQuietly(ev.Tid)
 		return
 	case tracer.StopSignal:
-		if !stopsDebugger(ev.Signal.Signal) {
+		if !s.signals.stops(ev.Signal.Signal) {
+			// Only with a tracer that cannot filter signals itself.
 			s.resumeQuietly(ev.Tid) // the held signal is delivered on resume
 			return
 		}
 		s.report(ev.Tid, "exception", describeSignal(ev.Signal), nil)
+		s.exception = &signalStop{tid: s.focus, info: ev.Signal}
 		return
 	case tracer.StopExec:
 		// A new program image: the old breakpoints went with the old one,
@@ -85,8 +87,15 @@ func (s *Session) handleResult(r runResult) {
 		return
 	case tracer.StopBreakpoint:
 		if ids := s.bps.userAt(ev.Addr); len(ids) > 0 {
-			s.report(ev.Tid, "breakpoint", "", ids)
-			return
+			stop, reason, description := s.decideHit(ev.Tid, ids)
+			if len(stop) > 0 {
+				s.report(ev.Tid, reason, description, stop)
+				return
+			}
+			if s.bps.internal[ev.Addr] == 0 {
+				s.resumeQuietly(ev.Tid) // no breakpoint there wants this hit
+				return
+			}
 		}
 		if ev.Addr == s.rendezvous && s.rendezvous != 0 {
 			s.librariesChanged()
@@ -126,6 +135,7 @@ func (s *Session) report(tid int, reason, description string, hitIDs []int) {
 	}
 	s.state = Stopped
 	s.pausing = false
+	s.exception = nil
 	if tid == 0 || !s.threads.has(tid) {
 		tid = s.focusFallback()
 	}
@@ -232,94 +242,4 @@ func stopReasonName(r tracer.StopReason) string {
 	default:
 		return "step"
 	}
-}
-
-// stopsDebugger says whether a signal stops the program in the debugger by
-// default; the others go to the program without a stop. The choice per
-// signal belongs to the exception filters (issue 5).
-func stopsDebugger(sig syscall.Signal) bool {
-	switch sig {
-	case syscall.SIGSEGV, syscall.SIGBUS, syscall.SIGILL, syscall.SIGFPE,
-		syscall.SIGABRT, syscall.SIGTRAP, syscall.SIGSYS:
-		return true
-	}
-	return false
-}
-
-// describeSignal says what happened, as in "SIGSEGV at 0x0: address not
-// mapped".
-func describeSignal(si tracer.SignalInfo) string {
-	name := unix.SignalName(si.Signal)
-	if name == "" {
-		name = si.Signal.String()
-	}
-	switch si.Signal {
-	case syscall.SIGSEGV, syscall.SIGBUS, syscall.SIGILL, syscall.SIGFPE:
-		if why := faultCode(si.Signal, si.Code); why != "" {
-			return fmt.Sprintf("%s at %#x: %s", name, si.Addr, why)
-		}
-		if si.Code > 0 {
-			return fmt.Sprintf("%s at %#x", name, si.Addr)
-		}
-	}
-	switch si.Code {
-	case 0: // SI_USER
-		return fmt.Sprintf("%s sent by process %d", name, si.SenderPid)
-	case -6: // SI_TKILL
-		return fmt.Sprintf("%s sent by process %d (tgkill)", name, si.SenderPid)
-	}
-	return name
-}
-
-// faultCode names the si_code values of the fault signals (asm-generic/siginfo.h).
-func faultCode(sig syscall.Signal, code int32) string {
-	switch sig {
-	case syscall.SIGSEGV:
-		switch code {
-		case 1:
-			return "address not mapped"
-		case 2:
-			return "invalid permissions for mapped object"
-		}
-	case syscall.SIGBUS:
-		switch code {
-		case 1:
-			return "invalid address alignment"
-		case 2:
-			return "nonexistent physical address"
-		case 3:
-			return "object-specific hardware error"
-		}
-	case syscall.SIGFPE:
-		switch code {
-		case 1:
-			return "integer divide by zero"
-		case 2:
-			return "integer overflow"
-		case 3:
-			return "floating-point divide by zero"
-		case 4:
-			return "floating-point overflow"
-		case 5:
-			return "floating-point underflow"
-		case 6:
-			return "floating-point inexact result"
-		case 7:
-			return "floating-point invalid operation"
-		}
-	case syscall.SIGILL:
-		switch code {
-		case 1:
-			return "illegal opcode"
-		case 2:
-			return "illegal operand"
-		case 3:
-			return "illegal addressing mode"
-		case 4:
-			return "illegal trap"
-		case 5:
-			return "privileged opcode"
-		}
-	}
-	return ""
 }

@@ -1,0 +1,510 @@
+package adapter
+
+import (
+	"debug/elf"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-dap"
+
+	"github.com/dapproc/dapproc/internal/fixture"
+)
+
+// Breakpoints with hit conditions, on functions and on instructions, and
+// signals as exception filters, against real fixtures.
+
+const (
+	loopSrc    = "brk_loop.c"
+	signalsSrc = "brk_signals.c"
+	brkCppSrc  = "brk_cpp.cpp"
+)
+
+// launchLoop launches brk_loop with n iterations.
+func launchLoop(t testing.TB, c *client, n int) int {
+	t.Helper()
+	return launchReal(t, c, map[string]any{"program": fixture.C(t, loopSrc), "args": []string{strconv.Itoa(n)}})
+}
+
+// sourceBreakpoints sets breakpoints as asked in one source and checks
+// each is verified.
+func sourceBreakpoints(t testing.TB, c *client, src string, bps ...dap.SourceBreakpoint) []dap.Breakpoint {
+	t.Helper()
+	seq := c.send("setBreakpoints", &dap.SetBreakpointsRequest{Arguments: dap.SetBreakpointsArguments{
+		Source: dap.Source{Path: fixture.Source(t, src)}, Breakpoints: bps}})
+	got := wantResponse[*dap.SetBreakpointsResponse](c, seq).Body.Breakpoints
+	if len(got) != len(bps) {
+		t.Fatalf("setBreakpoints answered %d breakpoints for %d", len(got), len(bps))
+	}
+	for i, b := range got {
+		if !b.Verified || b.Line != bps[i].Line {
+			t.Fatalf("breakpoint %d: %+v, want verified on line %d", i, b, bps[i].Line)
+		}
+	}
+	return got
+}
+
+func finishConfiguration(t testing.TB, c *client) {
+	t.Helper()
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+}
+
+// topPC returns thread tid's program counter at this stop.
+func topPC(t testing.TB, c *client, tid int) uint64 {
+	t.Helper()
+	ref := requestStack(t, c, tid, 0, 1).Body.StackFrames[0].InstructionPointerReference
+	pc, err := strconv.ParseUint(ref, 0, 64)
+	if err != nil {
+		t.Fatalf("instructionPointerReference %q: %v", ref, err)
+	}
+	return pc
+}
+
+// hotArgument returns hot's argument i at a stop on the line BP:hot,
+// read from the program's memory: brk_loop's counter `calls` equals i
+// there.
+func hotArgument(t testing.TB, c *client, pid int) int64 {
+	t.Helper()
+	return readGlobal(t, fixture.C(t, loopSrc), pid, "calls")
+}
+
+// readGlobal reads the 8-byte global variable name of the running
+// executable prog from /proc/PID/mem, outside the debugger.
+func readGlobal(t testing.TB, prog string, pid int, name string) int64 {
+	t.Helper()
+	f, err := elf.Open(prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	syms, err := f.Symbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(syms, func(s elf.Symbol) bool { return s.Name == name })
+	if i < 0 {
+		t.Fatalf("%s has no symbol %s", prog, name)
+	}
+	addr := syms[i].Value
+	if f.Type == elf.ET_DYN {
+		addr += loadBase(t, pid, prog)
+	}
+	mem, err := os.Open(fmt.Sprintf("/proc/%d/mem", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	var buf [8]byte
+	if _, err := mem.ReadAt(buf[:], int64(addr)); err != nil {
+		t.Fatalf("reading %s at %#x: %v", name, addr, err)
+	}
+	return int64(binary.LittleEndian.Uint64(buf[:]))
+}
+
+// loadBase returns where the PIE executable prog is mapped in process pid:
+// the start of its mapping at file offset 0.
+func loadBase(t testing.TB, pid int, prog string) uint64 {
+	t.Helper()
+	maps, err := os.ReadFile(fmt.Sprintf("/proc/%d/maps", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	real, err := filepath.EvalSymlinks(prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(maps), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 6 && f[2] == "00000000" && (f[5] == prog || f[5] == real) {
+			start, err := strconv.ParseUint(strings.Split(f[0], "-")[0], 16, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return start
+		}
+	}
+	t.Fatalf("%s is not mapped in process %d", prog, pid)
+	return 0
+}
+
+// TestHitConditions: each form of hitCondition stops at the hits it names,
+// counted per breakpoint, and the program's loop variable agrees.
+func TestHitConditions(t *testing.T) {
+	const n = 7
+	for _, tc := range []struct {
+		hit  string
+		hits []int // 1-based hit numbers that stop; i is hit-1
+	}{
+		{"3", []int{3, 4, 5, 6, 7}},
+		{">= 6", []int{6, 7}},
+		{"> 5", []int{6, 7}},
+		{"== 3", []int{3}},
+		{"% 3", []int{3, 6}},
+		{"< 3", []int{1, 2}},
+		{"<= 1", []int{1}},
+	} {
+		t.Run(tc.hit, func(t *testing.T) {
+			c := startReal(t)
+			pid := launchLoop(t, c, n)
+			bps := sourceBreakpoints(t, c, loopSrc, dap.SourceBreakpoint{Line: fixture.Line(t, loopSrc, "hot"), HitCondition: tc.hit})
+			finishConfiguration(t, c)
+			for _, hit := range tc.hits {
+				st := wantStopped(t, c, "breakpoint", pid)
+				if !slices.Equal(st.Body.HitBreakpointIds, []int{bps[0].Id}) {
+					t.Fatalf("hitBreakpointIds %v, want [%d]", st.Body.HitBreakpointIds, bps[0].Id)
+				}
+				if i := hotArgument(t, c, pid); i != int64(hit-1) {
+					t.Fatalf("stopped with i = %d, want hit %d (i = %d)", i, hit, hit-1)
+				}
+				continueThread(t, c, pid)
+			}
+			wantExit(t, c, 0)
+			if got := c.out.stdout.String(); got != fmt.Sprintf("done %d\n", n*(n-1)/2) {
+				t.Errorf("stdout %q", got)
+			}
+		})
+	}
+}
+
+// TestBadHitCondition: a hit condition that does not parse answers
+// verified:false with the forms that work, and does not stop.
+func TestBadHitCondition(t *testing.T) {
+	c := startReal(t)
+	launchLoop(t, c, 3)
+	seq := c.send("setBreakpoints", &dap.SetBreakpointsRequest{Arguments: dap.SetBreakpointsArguments{
+		Source: dap.Source{Path: fixture.Source(t, loopSrc)}, Breakpoints: []dap.SourceBreakpoint{{Line: fixture.Line(t, loopSrc, "hot"), HitCondition: "every 2"}}}})
+	bp := wantResponse[*dap.SetBreakpointsResponse](c, seq).Body.Breakpoints[0]
+	if bp.Verified || !strings.Contains(bp.Message, `"every 2"`) || !strings.Contains(bp.Message, "% N") {
+		t.Errorf("breakpoint %+v, want unverified with the forms that work", bp)
+	}
+	finishConfiguration(t, c)
+	wantExit(t, c, 0)
+}
+
+// TestHitCountKeptWhenConditionChanges: setBreakpoints again on the same
+// line with another hit condition keeps the breakpoint's id and count.
+func TestHitCountKeptWhenConditionChanges(t *testing.T) {
+	c := startReal(t)
+	pid := launchLoop(t, c, 10)
+	line := fixture.Line(t, loopSrc, "hot")
+	first := sourceBreakpoints(t, c, loopSrc, dap.SourceBreakpoint{Line: line, HitCondition: "== 2"})
+	finishConfiguration(t, c)
+	wantStopped(t, c, "breakpoint", pid)
+	again := sourceBreakpoints(t, c, loopSrc, dap.SourceBreakpoint{Line: line, HitCondition: "== 5"})
+	if again[0].Id != first[0].Id {
+		t.Errorf("id %d after changing the hit condition, want %d kept", again[0].Id, first[0].Id)
+	}
+	continueThread(t, c, pid)
+	wantStopped(t, c, "breakpoint", pid)
+	if i := hotArgument(t, c, pid); i != 4 {
+		t.Errorf("stopped with i = %d, want the fifth hit (i = 4)", i)
+	}
+	continueThread(t, c, pid)
+	wantExit(t, c, 0)
+}
+
+// TestFunctionBreakpoints: by C name, by demangled C++ name, and a name
+// that matches nothing.
+func TestFunctionBreakpoints(t *testing.T) {
+	t.Run("C", func(t *testing.T) {
+		c := startReal(t)
+		pid := launchLoop(t, c, 4)
+		seq := c.send("setFunctionBreakpoints", &dap.SetFunctionBreakpointsRequest{Arguments: dap.SetFunctionBreakpointsArguments{
+			Breakpoints: []dap.FunctionBreakpoint{{Name: "hot", HitCondition: "% 2"}, {Name: "no_such_function"}}}})
+		bps := wantResponse[*dap.SetFunctionBreakpointsResponse](c, seq).Body.Breakpoints
+		line := fixture.Line(t, loopSrc, "hot")
+		if len(bps) != 2 || !bps[0].Verified || bps[0].Line != line || bps[0].Source == nil || !strings.HasSuffix(bps[0].Source.Path, loopSrc) ||
+			!strings.HasPrefix(bps[0].InstructionReference, "0x") {
+			t.Fatalf("function breakpoints %+v, want hot verified at %s:%d with its address", bps, loopSrc, line)
+		}
+		if bps[1].Verified || !strings.Contains(bps[1].Message, `"no_such_function"`) {
+			t.Errorf("breakpoint on a missing function: %+v, want unverified naming it", bps[1])
+		}
+		finishConfiguration(t, c)
+		for _, want := range []int64{1, 3} {
+			st := wantStopped(t, c, "function breakpoint", pid)
+			if !slices.Equal(st.Body.HitBreakpointIds, []int{bps[0].Id}) {
+				t.Errorf("hitBreakpointIds %v, want [%d]", st.Body.HitBreakpointIds, bps[0].Id)
+			}
+			wantTop(t, c, pid, "hot", line)
+			if pc := fmt.Sprintf("%#x", topPC(t, c, pid)); pc != bps[0].InstructionReference {
+				t.Errorf("stopped at %s, want the breakpoint's address %s", pc, bps[0].InstructionReference)
+			}
+			if i := hotArgument(t, c, pid); i != want {
+				t.Errorf("i = %d, want %d (every second hit)", i, want)
+			}
+			continueThread(t, c, pid)
+		}
+		wantExit(t, c, 0)
+	})
+	t.Run("C++", func(t *testing.T) {
+		c := startReal(t)
+		pid := launchReal(t, c, map[string]any{"program": fixture.C(t, brkCppSrc)})
+		seq := c.send("setFunctionBreakpoints", &dap.SetFunctionBreakpointsRequest{Arguments: dap.SetFunctionBreakpointsArguments{
+			Breakpoints: []dap.FunctionBreakpoint{{Name: "shapes::Circle::area"}}}})
+		bps := wantResponse[*dap.SetFunctionBreakpointsResponse](c, seq).Body.Breakpoints
+		line := fixture.Line(t, brkCppSrc, "area")
+		if len(bps) != 1 || !bps[0].Verified || bps[0].Line != line {
+			t.Fatalf("function breakpoint %+v, want verified on line %d", bps, line)
+		}
+		finishConfiguration(t, c)
+		wantStopped(t, c, "function breakpoint", pid)
+		wantTop(t, c, pid, "shapes::Circle::area() const", line)
+		continueThread(t, c, pid)
+		wantExit(t, c, 0)
+	})
+}
+
+// TestInstructionBreakpointWithOffset: an instruction breakpoint given as
+// a reference and a byte offset stops at their sum.
+func TestInstructionBreakpointWithOffset(t *testing.T) {
+	c := startReal(t)
+	pid := launchLoop(t, c, 3)
+	line := fixture.Line(t, loopSrc, "hot")
+	sourceBreakpoints(t, c, loopSrc, dap.SourceBreakpoint{Line: line})
+	finishConfiguration(t, c)
+	wantStopped(t, c, "breakpoint", pid)
+	pc := topPC(t, c, pid)
+	requestBreakpoints(t, c, fixture.Source(t, loopSrc))
+
+	seq := c.send("setInstructionBreakpoints", &dap.SetInstructionBreakpointsRequest{Arguments: dap.SetInstructionBreakpointsArguments{
+		Breakpoints: []dap.InstructionBreakpoint{{InstructionReference: fmt.Sprintf("%#x", pc-16), Offset: 16, HitCondition: "2"}, {InstructionReference: "main+4"}}}})
+	bps := wantResponse[*dap.SetInstructionBreakpointsResponse](c, seq).Body.Breakpoints
+	if len(bps) != 2 || !bps[0].Verified || bps[0].InstructionReference != fmt.Sprintf("%#x", pc) || bps[0].Line != line {
+		t.Fatalf("instruction breakpoints %+v, want the first verified at %#x (line %d)", bps, pc, line)
+	}
+	if bps[1].Verified || !strings.Contains(bps[1].Message, `"main+4"`) {
+		t.Errorf("instruction breakpoint on %q: %+v, want unverified naming it", "main+4", bps[1])
+	}
+	// Hits 1 (i = 1) and 2 (i = 2) after the line breakpoint's stop at
+	// i = 0; "2" stops from the second on.
+	continueThread(t, c, pid)
+	st := wantStopped(t, c, "instruction breakpoint", pid)
+	if !slices.Equal(st.Body.HitBreakpointIds, []int{bps[0].Id}) || topPC(t, c, pid) != pc {
+		t.Errorf("stopped %+v at %#x, want breakpoint %d at %#x", st.Body, topPC(t, c, pid), bps[0].Id, pc)
+	}
+	if i := hotArgument(t, c, pid); i != 2 {
+		t.Errorf("i = %d, want 2 (the second hit)", i)
+	}
+	continueThread(t, c, pid)
+	wantExit(t, c, 0)
+}
+
+// setExceptionFilters sends setExceptionBreakpoints and returns its
+// breakpoints.
+func setExceptionFilters(t testing.TB, c *client, filters []string, options ...dap.ExceptionFilterOptions) []dap.Breakpoint {
+	t.Helper()
+	seq := c.send("setExceptionBreakpoints", &dap.SetExceptionBreakpointsRequest{Arguments: dap.SetExceptionBreakpointsArguments{
+		Filters: filters, FilterOptions: options}})
+	return wantResponse[*dap.SetExceptionBreakpointsResponse](c, seq).Body.Breakpoints
+}
+
+func requestExceptionInfo(t testing.TB, c *client, tid int) dap.ExceptionInfoResponseBody {
+	t.Helper()
+	seq := c.send("exceptionInfo", &dap.ExceptionInfoRequest{Arguments: dap.ExceptionInfoArguments{ThreadId: tid}})
+	return wantResponse[*dap.ExceptionInfoResponse](c, seq).Body
+}
+
+// TestSignalFilters: SIGUSR1 reaches the program without a stop by
+// default; with the "user" filter each one stops, and is delivered to
+// the program's handler on continue; a condition can exclude it again.
+func TestSignalFilters(t *testing.T) {
+	prog := fixture.C(t, signalsSrc)
+	t.Run("default", func(t *testing.T) {
+		c := startReal(t)
+		launchReal(t, c, map[string]any{"program": prog})
+		finishConfiguration(t, c)
+		wantExit(t, c, 0)
+		if got := c.out.stdout.String(); got != "usr1 handled 2\n" {
+			t.Errorf("stdout %q", got)
+		}
+	})
+	t.Run("user", func(t *testing.T) {
+		c := startReal(t)
+		pid := launchReal(t, c, map[string]any{"program": prog})
+		if bps := setExceptionFilters(t, c, []string{"fatal", "user"}); len(bps) != 2 || !bps[0].Verified || !bps[1].Verified {
+			t.Fatalf("filters answered %+v", bps)
+		}
+		finishConfiguration(t, c)
+		for range 2 {
+			st := wantStopped(t, c, "exception", pid)
+			if want := fmt.Sprintf("SIGUSR1 sent by process %d (tgkill)", pid); st.Body.Description != want {
+				t.Errorf("description %q, want %q", st.Body.Description, want)
+			}
+			info := requestExceptionInfo(t, c, pid)
+			if info.ExceptionId != "SIGUSR1" || info.BreakMode != "always" || info.Details == nil ||
+				!strings.Contains(info.Details.Message, "handler") || !strings.Contains(info.Details.FullTypeName, `"user"`) {
+				t.Errorf("exceptionInfo %+v %+v", info, info.Details)
+			}
+			continueThread(t, c, pid)
+		}
+		wantExit(t, c, 0)
+		if got := c.out.stdout.String(); got != "usr1 handled 2\n" {
+			t.Errorf("stdout %q: the stops must not swallow the signals", got)
+		}
+	})
+	t.Run("condition", func(t *testing.T) {
+		c := startReal(t)
+		launchReal(t, c, map[string]any{"program": prog})
+		bps := setExceptionFilters(t, c, nil, dap.ExceptionFilterOptions{FilterId: "user", Condition: "!SIGUSR1"},
+			dap.ExceptionFilterOptions{FilterId: "other", Condition: "SIGNOPE"})
+		if len(bps) != 2 || !bps[0].Verified || bps[1].Verified || !strings.Contains(bps[1].Message, `"SIGNOPE"`) {
+			t.Fatalf("filters answered %+v, want the second unverified naming SIGNOPE", bps)
+		}
+		finishConfiguration(t, c)
+		wantExit(t, c, 0)
+	})
+}
+
+// TestSegvExceptionInfo: a write through a bad pointer stops (the fatal
+// filter is on by default) at the faulting line, and exceptionInfo names
+// the signal, its si_code and the address.
+func TestSegvExceptionInfo(t *testing.T) {
+	c := startReal(t)
+	pid := launchReal(t, c, map[string]any{"program": fixture.C(t, signalsSrc), "args": []string{"crash"}})
+	finishConfiguration(t, c)
+	st := wantStopped(t, c, "exception", pid)
+	if st.Body.Description != "SIGSEGV at 0x10: address not mapped" {
+		t.Errorf("description %q", st.Body.Description)
+	}
+	wantTop(t, c, pid, "main", fixture.Line(t, signalsSrc, "crash"))
+	info := requestExceptionInfo(t, c, pid)
+	if info.ExceptionId != "SIGSEGV" || info.Description != "SIGSEGV at 0x10: address not mapped (SEGV_MAPERR)" || info.BreakMode != "always" {
+		t.Errorf("exceptionInfo %+v", info)
+	}
+	if info.Details == nil || !strings.Contains(info.Details.Message, "ends the program") || !strings.Contains(info.Details.FullTypeName, `"fatal"`) {
+		t.Errorf("exceptionInfo details %+v", info.Details)
+	}
+	continueThread(t, c, pid)
+	wantExit(t, c, 128+11)
+	if got := c.out.stdout.String(); got != "usr1 handled 2\n" {
+		t.Errorf("stdout %q", got)
+	}
+}
+
+// TestExceptionCapabilities: the filters are advertised with their
+// defaults, with conditions.
+func TestExceptionCapabilities(t *testing.T) {
+	c := startReal(t)
+	seq := c.send("initialize", &dap.InitializeRequest{Arguments: dap.InitializeRequestArguments{AdapterID: "test"}})
+	caps := expectResponse[*dap.InitializeResponse](c, seq).Body
+	var ids []string
+	for _, f := range caps.ExceptionBreakpointFilters {
+		ids = append(ids, f.Filter)
+		if f.Default != (f.Filter == "fatal") || !f.SupportsCondition || f.ConditionDescription == "" || f.Label == "" {
+			t.Errorf("filter %+v", f)
+		}
+	}
+	if !slices.Equal(ids, []string{"fatal", "interrupt", "user", "other"}) {
+		t.Errorf("filters %v", ids)
+	}
+	if !caps.SupportsExceptionFilterOptions || !caps.SupportsExceptionInfoRequest || !caps.SupportsFunctionBreakpoints ||
+		!caps.SupportsInstructionBreakpoints || !caps.SupportsHitConditionalBreakpoints {
+		t.Errorf("capabilities %+v", caps)
+	}
+}
+
+// TestConditionStopsOnce: `i == 5` stops exactly once, with i == 5.
+func TestConditionStopsOnce(t *testing.T) {
+	c := startReal(t)
+	pid := launchLoop(t, c, 10)
+	bps := sourceBreakpoints(t, c, loopSrc, dap.SourceBreakpoint{Line: fixture.Line(t, loopSrc, "hot"), Condition: "i == 5"})
+	finishConfiguration(t, c)
+	st := wantStopped(t, c, "breakpoint", pid)
+	if !slices.Equal(st.Body.HitBreakpointIds, []int{bps[0].Id}) || st.Body.Description != "" {
+		t.Errorf("stopped %+v, want breakpoint %d without a description", st.Body, bps[0].Id)
+	}
+	if i := hotArgument(t, c, pid); i != 5 {
+		t.Errorf("stopped with i = %d, want 5", i)
+	}
+	continueThread(t, c, pid)
+	wantExit(t, c, 0)
+	if got := c.out.stdout.String(); got != "done 45\n" {
+		t.Errorf("stdout %q", got)
+	}
+}
+
+// TestConditionAndHitCount: hits count only where the condition holds.
+func TestConditionAndHitCount(t *testing.T) {
+	c := startReal(t)
+	pid := launchLoop(t, c, 12)
+	sourceBreakpoints(t, c, loopSrc, dap.SourceBreakpoint{Line: fixture.Line(t, loopSrc, "hot"), Condition: "i % 3 == 0", HitCondition: "== 3"})
+	finishConfiguration(t, c)
+	wantStopped(t, c, "breakpoint", pid)
+	if i := hotArgument(t, c, pid); i != 6 {
+		t.Errorf("stopped with i = %d, want 6 (the third i divisible by 3)", i)
+	}
+	continueThread(t, c, pid)
+	wantExit(t, c, 0)
+}
+
+// TestLogpoint: a log message is printed at each hit, expressions
+// expanded, in order, and the program never stops.
+func TestLogpoint(t *testing.T) {
+	c := startReal(t)
+	launchLoop(t, c, 4)
+	sourceBreakpoints(t, c, loopSrc, dap.SourceBreakpoint{Line: fixture.Line(t, loopSrc, "hot"), LogMessage: "hot i={i} sink={sink} {{literal}}"})
+	finishConfiguration(t, c)
+	wantExit(t, c, 0)
+	want := "hot i=0 sink=0 {literal}\nhot i=1 sink=0 {literal}\nhot i=2 sink=1 {literal}\nhot i=3 sink=3 {literal}\n"
+	if got := c.out.console.String(); got != want {
+		t.Errorf("console %q, want %q", got, want)
+	}
+	if got := c.out.stdout.String(); got != "done 6\n" {
+		t.Errorf("stdout %q", got)
+	}
+}
+
+// TestFailingConditionStops: a condition that cannot be evaluated stops
+// at the first hit and says why, in the stopped event and the console.
+func TestFailingConditionStops(t *testing.T) {
+	c := startReal(t)
+	pid := launchLoop(t, c, 3)
+	bps := sourceBreakpoints(t, c, loopSrc, dap.SourceBreakpoint{Line: fixture.Line(t, loopSrc, "hot"), Condition: "no_such_variable > 1"})
+	finishConfiguration(t, c)
+	st := wantStopped(t, c, "breakpoint", pid)
+	if !slices.Equal(st.Body.HitBreakpointIds, []int{bps[0].Id}) || !strings.Contains(st.Body.Description, `"no_such_variable > 1" could not be evaluated`) ||
+		!strings.Contains(st.Body.Description, "no_such_variable") || st.Body.Text != st.Body.Description {
+		t.Errorf("stopped %+v, want the condition's failure", st.Body)
+	}
+	if !strings.Contains(c.out.console.String(), st.Body.Description) {
+		t.Errorf("console %q does not say why", c.out.console.String())
+	}
+	if i := hotArgument(t, c, pid); i != 0 {
+		t.Errorf("stopped with i = %d, want the first hit", i)
+	}
+}
+
+// TestSharedAddress: a line breakpoint and a function breakpoint at the
+// same address each decide for themselves; the stop names both when both
+// say stop, and neither's hit is lost when only one does.
+func TestSharedAddress(t *testing.T) {
+	c := startReal(t)
+	pid := launchLoop(t, c, 6)
+	line := sourceBreakpoints(t, c, loopSrc, dap.SourceBreakpoint{Line: fixture.Line(t, loopSrc, "hot"), Condition: "i >= 2"})
+	seq := c.send("setFunctionBreakpoints", &dap.SetFunctionBreakpointsRequest{Arguments: dap.SetFunctionBreakpointsArguments{
+		Breakpoints: []dap.FunctionBreakpoint{{Name: "hot", HitCondition: "== 4"}}}})
+	fn := wantResponse[*dap.SetFunctionBreakpointsResponse](c, seq).Body.Breakpoints
+	if !fn[0].Verified || fn[0].Line != line[0].Line {
+		t.Fatalf("function breakpoint %+v, want it on line %d like the line breakpoint", fn[0], line[0].Line)
+	}
+	finishConfiguration(t, c)
+	for i := int64(2); i < 6; i++ {
+		st := wantStopped(t, c, "breakpoint", pid) // the reason of the first breakpoint set there
+		want := []int{line[0].Id}
+		if i == 3 {
+			want = append(want, fn[0].Id)
+		}
+		if got := hotArgument(t, c, pid); got != i || !slices.Equal(st.Body.HitBreakpointIds, want) {
+			t.Fatalf("stop with i = %d, ids %v; want i = %d, ids %v", got, st.Body.HitBreakpointIds, i, want)
+		}
+		continueThread(t, c, pid)
+	}
+	wantExit(t, c, 0)
+}
