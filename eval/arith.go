@@ -348,7 +348,7 @@ func (ev *evaluator) convert(x Value, t godwarf.Type, im *symbols.Image, _ strin
 		}
 		return Value{Type: t, Image: im, Data: []byte{b2u8(ok)}}, nil
 	case *godwarf.StructType, *godwarf.ArrayType:
-		if x.InMemory && x.Type.Size() == rt.Size() {
+		if x.InMemory && sizeOf(x.Type) == sizeOf(rt) {
 			return InMemoryValue(t, im, x.Addr), nil // reinterpret, as gdb does
 		}
 		return Value{}, fmt.Errorf("cannot cast %s to %s", typeString(&x), symbols.TypeName(im, t))
@@ -399,7 +399,7 @@ func (ev *evaluator) assign(n *assign) (Value, error) {
 	var data []byte
 	switch rt := resolve(lhs.Type).(type) {
 	case *godwarf.StructType, *godwarf.ArrayType:
-		if resolve(rhs.Type).Size() != rt.Size() || kindOf(rhs.Type) != kindOf(rt) {
+		if sizeOf(rhs.Type) != sizeOf(rt) || kindOf(rhs.Type) != kindOf(rt) {
 			return Value{}, fmt.Errorf("cannot assign %s to %s", typeString(&rhs), typeString(&lhs))
 		}
 		data, err = rhs.load(ev.ctx)

@@ -126,13 +126,13 @@ func (ev *evaluator) evalNode(n node) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		return fromScalar(scalar{k: kindUnsigned, u: uint64(t.Size())}, typeULong, nil), nil
+		return fromScalar(scalar{k: kindUnsigned, u: uint64(sizeOf(t))}, typeULong, nil), nil
 	case *sizeofExpr:
 		x, err := ev.eval(n.x)
 		if err != nil {
 			return Value{}, err
 		}
-		return fromScalar(scalar{k: kindUnsigned, u: uint64(x.Type.Size())}, typeULong, nil), nil
+		return fromScalar(scalar{k: kindUnsigned, u: uint64(sizeOf(x.Type))}, typeULong, nil), nil
 	case *assign:
 		return ev.assign(n)
 	}
@@ -210,7 +210,7 @@ func (ev *evaluator) deref(x Value) (Value, error) {
 
 // element is the array's element i.
 func (ev *evaluator) element(x Value, t *godwarf.ArrayType, i int64) (Value, error) {
-	esize := t.Type.Size()
+	esize := sizeOf(t.Type)
 	if x.InMemory {
 		return InMemoryValue(t.Type, x.Image, x.Addr+uint64(i*esize)), nil
 	}
@@ -274,7 +274,7 @@ func pointeeSize(t *godwarf.PtrType, x *Value) (int64, error) {
 			return 0, fmt.Errorf("%s points to an incomplete type", typeString(x))
 		}
 	}
-	size := t.Type.Size()
+	size := sizeOf(t.Type)
 	if size <= 0 {
 		return 0, fmt.Errorf("%s points to a type without a size", typeString(x))
 	}
@@ -347,9 +347,9 @@ func (ev *evaluator) part(x Value, st *godwarf.StructType, f *godwarf.StructFiel
 	if x.InMemory {
 		return InMemoryValue(f.Type, x.Image, x.Addr+uint64(f.ByteOffset))
 	}
-	end := f.ByteOffset + f.Type.Size()
+	end := f.ByteOffset + sizeOf(f.Type)
 	if end > int64(len(x.Data)) {
-		return DataValue(f.Type, x.Image, make([]byte, f.Type.Size()))
+		return DataValue(f.Type, x.Image, make([]byte, sizeOf(f.Type)))
 	}
 	return DataValue(f.Type, x.Image, x.Data[f.ByteOffset:end])
 }

@@ -67,7 +67,7 @@ func pointerTo(t godwarf.Type) *godwarf.PtrType {
 
 // arrayOf returns the type "t [n]".
 func arrayOf(t godwarf.Type, n int64) *godwarf.ArrayType {
-	return &godwarf.ArrayType{CommonType: godwarf.CommonType{ByteSize: n * t.Size()}, Type: t, Count: n}
+	return &godwarf.ArrayType{CommonType: godwarf.CommonType{ByteSize: n * sizeOf(t)}, Type: t, Count: n}
 }
 
 // resolve strips typedefs and qualifiers: what is left says how the bytes
@@ -139,4 +139,14 @@ func integerType(size int64, unsigned bool) godwarf.Type {
 		return typeULong
 	}
 	return typeLong
+}
+
+// sizeOf is the size of a type in bytes. godwarf leaves the size of an
+// array without DW_AT_byte_size unknown (-1): it is the count times the
+// element's size.
+func sizeOf(t godwarf.Type) int64 {
+	if a, ok := resolve(t).(*godwarf.ArrayType); ok && a.Count >= 0 && a.Type != nil && a.CommonType.ByteSize <= 0 {
+		return a.Count * sizeOf(a.Type)
+	}
+	return t.Size()
 }

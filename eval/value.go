@@ -100,7 +100,7 @@ func (v *Value) load(ctx Context) ([]byte, error) {
 	if !v.InMemory {
 		return nil, fmt.Errorf("value of type %s has no contents", typeString(v))
 	}
-	size := v.Type.Size()
+	size := sizeOf(v.Type)
 	if v.bitSize > 0 {
 		size = v.holderSize
 	}
@@ -303,4 +303,31 @@ func (v Value) Materialize(ctx Context) (Value, error) {
 		return fromScalar(s, v.Type, v.Image), nil
 	}
 	return v, nil
+}
+
+// Pointer returns the address a pointer value holds; ok is false for a
+// value that is not a pointer.
+func (v Value) Pointer(ctx Context) (p uint64, ok bool) {
+	if kindOf(v.Type) != kindPointer {
+		return 0, false
+	}
+	s, err := toScalar(ctx, &v)
+	if err != nil {
+		return 0, false
+	}
+	return s.u, true
+}
+
+// Address returns the address a value designates for commands that take
+// one (the repl's x): a pointer's target, an array's or function's own
+// address, or an integer taken as an address.
+func Address(ctx Context, v Value) (uint64, error) {
+	s, err := toScalar(ctx, &v)
+	if err != nil {
+		return 0, err
+	}
+	if s.k != kindPointer && !isInteger(s.k) {
+		return 0, fmt.Errorf("%s is not an address: use a pointer, an array or an integer", typeString(&v))
+	}
+	return s.u, nil
 }

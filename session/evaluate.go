@@ -2,8 +2,10 @@ package session
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/go-delve/delve/pkg/dwarf/op"
+	"github.com/google/go-dap"
 
 	"github.com/dapproc/dapproc/arch"
 	"github.com/dapproc/dapproc/eval"
@@ -78,4 +80,137 @@ func (c *exprContext) XState() (*arch.XState, error) {
 		return nil, fmt.Errorf("vector registers of thread %d: %w", c.tid, err)
 	}
 	return arch.DecodeXState(area)
+}
+
+// outerFrameContext is the context of a frame other than the innermost:
+// its registers are those the unwinder recovered.
+type outerFrameContext struct {
+	*exprContext
+	known map[string]bool // 64-bit registers known in the frame
+}
+
+// RegisterKnown implements eval.FrameRegisters. Vector registers (the zero
+// Register) are never known in an outer frame.
+func (c outerFrameContext) RegisterKnown(r arch.Register) bool { return c.known[r.Name] }
+
+// frameContext returns the context of the frame frameID names, or of the
+// focus thread's innermost frame when frameID is 0.
+func (s *Session) frameContext(frameID int) (eval.Context, *exprContext, error) {
+	if frameID == 0 {
+		ctx, err := s.innermostContext(s.focus)
+		return ctx, ctx, err
+	}
+	ref, f, err := s.frameByID(frameID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ref.index == 0 {
+		ctx, err := s.innermostContext(ref.tid)
+		return ctx, ctx, err
+	}
+	sc, err := s.table.FrameScope(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := &exprContext{s: s, tid: ref.tid, scope: sc, base: f.Regs}
+	known := map[string]bool{}
+	for _, r := range arch.Registers() {
+		if r.DwarfNum == arch.NoDwarfNum {
+			continue
+		}
+		if v := f.Regs.Reg(uint64(r.DwarfNum)); v != nil {
+			r.Set(&c.regs, v.Uint64Val)
+			known[r.Name] = true
+		}
+	}
+	return outerFrameContext{c, known}, c, nil
+}
+
+// replContext lets a repl expression assign to variables and to the
+// registers of the innermost frame.
+type replContext struct {
+	eval.Context
+	c *exprContext
+}
+
+// WriteMemory implements eval.Writer.
+func (r replContext) WriteMemory(addr uint64, data []byte) error {
+	if err := r.c.s.proc.WriteMemory(addr, data); err != nil {
+		return err
+	}
+	r.c.s.frames.stacks = nil // the write may have changed a saved register or return address
+	return nil
+}
+
+// WriteRegister implements eval.Writer.
+func (r replContext) WriteRegister(name string, v uint64) error {
+	if _, outer := r.Context.(outerFrameContext); outer {
+		return fmt.Errorf("$%s can be set only in the innermost frame: select it first", name)
+	}
+	regs := r.c.regs
+	if err := arch.WriteRegister(&regs, name, v); err != nil {
+		return err
+	}
+	if err := r.c.s.proc.SetRegs(r.c.tid, regs); err != nil {
+		return fmt.Errorf("set $%s of thread %d: %w", name, r.c.tid, err)
+	}
+	r.c.regs, r.c.dregs = regs, nil
+	r.c.s.frames.stacks = nil // unwind again from the new registers
+	return nil
+}
+
+// XState forwards eval.VectorRegisters, which embedding an interface hides.
+func (r replContext) XState() (*arch.XState, error) { return r.c.XState() }
+
+// RegisterKnown forwards eval.FrameRegisters.
+func (r replContext) RegisterKnown(reg arch.Register) bool {
+	if o, ok := r.Context.(outerFrameContext); ok {
+		return o.RegisterKnown(reg)
+	}
+	return true
+}
+
+// Evaluate answers `evaluate`: expr in the frame frameID names (the focus
+// thread's innermost frame when 0). In the repl context expr may also be a
+// console command (see repl.go), and may assign; watch, hover, clipboard
+// and variables never change the program.
+func (s *Session) Evaluate(expr string, frameID int, context string) (dap.EvaluateResponseBody, error) {
+	if err := s.needStopped(); err != nil {
+		return dap.EvaluateResponseBody{}, err
+	}
+	expr = strings.TrimSpace(expr)
+	if context == "repl" {
+		if body, ok, err := s.replCommand(expr, frameID); ok {
+			return body, err
+		}
+	}
+	ctx, c, err := s.frameContext(frameID)
+	if err != nil {
+		return dap.EvaluateResponseBody{}, err
+	}
+	if context == "repl" {
+		ctx = replContext{ctx, c}
+	}
+	e, err := s.parse(expr)
+	if err != nil {
+		return dap.EvaluateResponseBody{}, err
+	}
+	v, err := e.Eval(ctx)
+	if err != nil {
+		return dap.EvaluateResponseBody{}, err
+	}
+	vv, err := s.exprVariable(ctx, expr, v)
+	if err != nil {
+		return dap.EvaluateResponseBody{}, err
+	}
+	if vv.Unavailable != "" {
+		return dap.EvaluateResponseBody{}, fmt.Errorf("%s: %s", expr, vv.Unavailable)
+	}
+	body := dap.EvaluateResponseBody{Result: vv.Value, Type: vv.Type, VariablesReference: s.variableRef(vv)}
+	if p, ok := v.Pointer(ctx); ok && p != 0 {
+		body.MemoryReference = fmt.Sprintf("%#x", p) // for a pointer, where it points (DAP's suggestion)
+	} else if v.InMemory {
+		body.MemoryReference = fmt.Sprintf("%#x", v.Addr)
+	}
+	return body, nil
 }

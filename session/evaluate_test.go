@@ -3,6 +3,8 @@ package session
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,7 +52,7 @@ func stopAt(t testing.TB, src, marker string) (*Session, int) {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
-	do("initialize", s.Initialize)
+	do("initialize", func() error { return callWithZeroArgs(s.Initialize) })
 	do("launch", func() error { return s.Launch(LaunchArgs{Config: tracer.LaunchConfig{Program: prog}}) })
 	line := fixture.Line(t, src, marker)
 	do("setBreakpoints", func() error {
@@ -94,10 +96,202 @@ func setLineBreakpoint(s *Session, path string, line int) ([]dap.Breakpoint, err
 	panic(fmt.Sprintf("unexpected SetBreakpoints signature %T", set))
 }
 
+// callWithZeroArgs calls f (Initialize, which gained a parameter of
+// client capabilities) with the zero value of each parameter.
+func callWithZeroArgs(f any) error {
+	fv := reflect.ValueOf(f)
+	args := make([]reflect.Value, fv.Type().NumIn())
+	for i := range args {
+		args[i] = reflect.Zero(fv.Type().In(i))
+	}
+	err, _ := fv.Call(args)[0].Interface().(error)
+	return err
+}
+
 // on runs f on the session goroutine.
 func on(t testing.TB, s *Session, f func()) {
 	t.Helper()
 	if err := s.Do(f); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestEvaluateAtStop checks values, types and errors of expressions at a
+// real stop in inspect() of testdata/expr_basic.c.
+func TestEvaluateAtStop(t *testing.T) {
+	s, tid := stopAt(t, exprSrc, "inspect")
+	on(t, s, func() {
+		if s.focus != tid {
+			t.Fatalf("focus %d, want the stopped thread %d", s.focus, tid)
+		}
+		for _, tc := range []struct{ expr, value, typ string }{
+			{"n", "5", "int"},
+			{"s->corner.x", "1", "int"},
+			{"s->origin->y", "20", "int"},
+			{"(*s).corner.y", "2", "int"},
+			{"s->sides[2]", "6", "int"},
+			{"*where", "5", "int"},
+			{"where[1]", "6", "int"},
+			{"*(where + 2)", "7", "int"},
+			{"where - &s->sides[0]", "1", "long"},
+			{"p.y * 2 + n", "-3", "int"},
+			{"total", "2", "int"},
+			{"letter", "81 'Q'", "char"},
+			{"letter + 1", "82", "int"},
+			{"(char)(letter + 1)", "82 'R'", "char"},
+			{"half * 4", "2", "float"},
+			{"half * 4.0", "2", "double"},
+			{"neg", "-2", "short int"},
+			{"neg * 3", "-6", "int"},
+			{"mask", "4042322160", "unsigned int"},
+			{"mask >> 28", "15", "unsigned int"},
+			{"(unsigned char)mask", "240 '\\360'", "unsigned char"},
+			{"f.ready", "1", "unsigned int"},
+			{"f.level", "-3", "int"},
+			{"f.mode", "5", "unsigned int"},
+			{"f.level + f.mode", "2", "unsigned int"},
+			{"counter", "7", "int"},
+			{"ratio", "2.5", "double"},
+			{"ratio * 2", "5", "double"},
+			{"big", "-5000000000", "long int"},
+			{"big / 1000000000", "-5", "long"},
+			{"bytes[4] == 0xde", "1", "int"},
+			{`s->name == "square"`, "1", "int"},
+			{`s->name != "squared"`, "1", "int"},
+			{"n > 3 ? 100 : 200", "100", "int"},
+			{"n > 3 && counter == 7", "1", "int"},
+			{"n < 3 || 0", "0", "int"},
+			{"!n", "0", "int"},
+			{"~0", "-1", "int"},
+			{"-n", "-5", "int"},
+			{"-7 / 2", "-3", "int"},
+			{"-7 % 3", "-1", "int"},
+			{"1 << 4 | 0x3", "19", "int"},
+			{"07 + 0b101", "12", "int"},
+			{"'a'", "97 'a'", "char"},
+			{"1.5e1", "15", "double"},
+			{"3u - 4", "4294967295", "unsigned int"},
+			{"-1 < 0u", "0", "int"},
+			{"-1L < 0u", "1", "int"},
+			{"0xffffffff", "4294967295", "unsigned int"},
+			{"4294967296", "4294967296", "long"},
+			{"sizeof(int)", "4", "unsigned long"},
+			{"sizeof p", "8", "unsigned long"},
+			{"sizeof s->sides", "16", "unsigned long"},
+			{"(long)(int *)16 + 1", "17", "long"},
+			{"*(unsigned char *)&mask", "240 '\\360'", "unsigned char"},
+			{"(int)2.9", "2", "int"},
+			{"(double)7 / 2", "3.5", "double"},
+			{"$eflags == $rflags", "1", "int"},
+		} {
+			body, err := s.Evaluate(tc.expr, 0, "watch")
+			if err != nil {
+				t.Errorf("evaluate %q: %v", tc.expr, err)
+				continue
+			}
+			if body.Result != tc.value || body.Type != tc.typ {
+				t.Errorf("evaluate %q = %q (%s), want %q (%s)", tc.expr, body.Result, body.Type, tc.value, tc.typ)
+			}
+		}
+		for _, tc := range []struct{ expr, want string }{
+			{"nosuch", `unknown identifier "nosuch"`},
+			{"*n", "cannot dereference int"},
+			{"n.x", "int is not a struct"},
+			{"s->nope", `struct shape has no member named "nope"`},
+			{"*(int *)0", "cannot read memory at 0x0"},
+			{"n / (counter - 7)", "division by zero"},
+			{"n +", "syntax error at column 4"},
+			{"n = 1", "only in the debug console"},
+			{"&$rax", "cannot take the address of $rax"},
+			{"1 << 40", "shift count 40 is out of range for int"},
+			{"$nosuch", `unknown register "nosuch"`},
+			{"s + s", "invalid operands to +"},
+		} {
+			_, err := s.Evaluate(tc.expr, 0, "hover")
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("evaluate %q: error %v, want it to say %q", tc.expr, err, tc.want)
+			}
+		}
+	})
+}
+
+// TestEvaluateReferences checks what the client needs beyond the text:
+// children for structs and pointers, and where values live.
+func TestEvaluateReferences(t *testing.T) {
+	s, tid := stopAt(t, exprSrc, "inspect")
+	on(t, s, func() {
+		regs, err := s.proc.Regs(tid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ptr, err := s.Evaluate("s", 0, "hover")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ptr.Type != "struct shape *" || ptr.VariablesReference == 0 || ptr.MemoryReference != ptr.Result {
+			t.Errorf("hover s = %+v, want a struct shape * with children, its memoryReference the address it holds", ptr)
+		}
+		addr, err := s.Evaluate("&n", 0, "watch")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.Evaluate("n", 0, "watch")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.MemoryReference == "" || n.MemoryReference != addr.Result || n.VariablesReference != 0 {
+			t.Errorf("n lives at %s, &n is %s, children %d: want the same address and no children", n.MemoryReference, addr.Result, n.VariablesReference)
+		}
+		st, err := s.Evaluate("s->corner", 0, "watch")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Result != "{...}" || st.Type != "struct point" || st.VariablesReference == 0 {
+			t.Errorf("s->corner = %+v, want a struct with children", st)
+		}
+		sp, err := s.Evaluate("(long)$rsp", 0, "watch")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprint(int64(regs.Rsp)); sp.Result != want || sp.MemoryReference != "" {
+			t.Errorf("(long)$rsp = %+v, want %s and no memory reference", sp, want)
+		}
+		pc, err := s.Evaluate("$pc", 0, "watch")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("%#x <inspect+", regs.Rip); !strings.HasPrefix(pc.Result, want) {
+			t.Errorf("$pc = %q, want it to start with %q", pc.Result, want)
+		}
+		eax, err := s.Evaluate("$eax == ($rax & 0xffffffff)", 0, "watch")
+		if err != nil || eax.Result != "1" {
+			t.Errorf("$eax == ($rax & 0xffffffff) = %+v, %v; want 1", eax, err)
+		}
+	})
+}
+
+// TestEvaluateAssignInRepl checks that the repl writes and hover does not.
+func TestEvaluateAssignInRepl(t *testing.T) {
+	s, _ := stopAt(t, exprSrc, "inspect")
+	on(t, s, func() {
+		if _, err := s.Evaluate("n = 42", 0, "hover"); err == nil {
+			t.Error("hover assigned")
+		}
+		got, err := s.Evaluate("n = 40 + 2", 0, "repl")
+		if err != nil || got.Result != "42" {
+			t.Fatalf("repl n = 40 + 2: %+v, %v; want 42", got, err)
+		}
+		if again, err := s.Evaluate("n", 0, "watch"); err != nil || again.Result != "42" {
+			t.Errorf("n after the assignment = %+v, %v; want 42", again, err)
+		}
+		if got, err := s.Evaluate("s->origin->x = -1", 0, "repl"); err != nil || got.Result != "-1" {
+			t.Errorf("repl s->origin->x = -1: %+v, %v", got, err)
+		}
+		if got, err := s.Evaluate("$r12 = 0x1234", 0, "repl"); err != nil || got.Result != "4660" {
+			t.Errorf("repl $r12 = 0x1234: %+v, %v", got, err)
+		}
+		if got, err := s.Evaluate("$r12", 0, "watch"); err != nil || got.Result != "4660" {
+			t.Errorf("$r12 after setting it = %+v, %v; want 4660", got, err)
+		}
+	})
 }

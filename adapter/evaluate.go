@@ -1,0 +1,32 @@
+package adapter
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/google/go-dap"
+
+	"github.com/dapproc/dapproc/session"
+)
+
+// evaluateHandlers: evaluate (watch, hover, repl, clipboard, variables).
+func evaluateHandlers() map[string]handler {
+	return map[string]handler{
+		"evaluate": {run: on(evaluate), advertise: func(c *dap.Capabilities) {
+			c.SupportsEvaluateForHovers = true
+			c.SupportsClipboardContext = true
+		}},
+	}
+}
+
+func evaluate(s *session.Session, req *dap.EvaluateRequest) (dap.ResponseMessage, error) {
+	args := req.Arguments
+	if strings.TrimSpace(args.Expression) == "" {
+		return nil, errors.New(`evaluate needs "expression": an expression such as p->x, or "help" in the debug console`)
+	}
+	body, err := s.Evaluate(args.Expression, args.FrameId, args.Context)
+	if err != nil {
+		return nil, err
+	}
+	return &dap.EvaluateResponse{Body: body}, nil
+}

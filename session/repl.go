@@ -1,0 +1,257 @@
+package session
+
+import (
+	"encoding/binary"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/google/go-dap"
+
+	"github.com/dapproc/dapproc/arch"
+	"github.com/dapproc/dapproc/eval"
+)
+
+// The debug console (the `evaluate` request's repl context) takes these
+// commands besides expressions. Text that is not a command is evaluated as
+// an expression; to evaluate an expression that reads like a command
+// (a variable named x divided by something), put it in parentheses.
+const replHelp = `Debug console commands (anything else is evaluated as a C expression):
+  x/NFU ADDR            examine memory at ADDR (an expression: a pointer, an array, or a number)
+                        N count (default 1); F format: x hex, d signed, u unsigned, o octal,
+                        t binary, c char, i instructions (default x);
+                        U unit size: b byte, h 2 bytes, w 4 bytes, g 8 bytes (default w)
+                        examples: x/16xb buf   x/4dw &arr[2]   x/2xg $sp   x/5i $pc
+  info registers [NAME...]
+                        the general registers of the selected frame, or the ones named
+                        (rax, eax, al, rip, eflags, xmm0, ...)
+  help                  this text
+Expressions: variables, $registers, literals, C operators (arithmetic, comparison,
+logical, bitwise, * & -> . []), casts to basic types and pointers ((long)$rsp),
+sizeof, ?:, and assignment (x = 5, $rax = 0) in this console only.`
+
+var (
+	examineCmd = regexp.MustCompile(`^x(/(\d*)([a-z]*))?\s+(\S.*)$`)
+	infoCmd    = regexp.MustCompile(`^info\s+(\w+)\s*(.*)$`)
+)
+
+// replCommand runs line if it is a console command; ok is false when it is
+// an expression.
+func (s *Session) replCommand(line string, frameID int) (body dap.EvaluateResponseBody, ok bool, err error) {
+	text := func(t string, err error) (dap.EvaluateResponseBody, bool, error) {
+		return dap.EvaluateResponseBody{Result: t}, true, err
+	}
+	if line == "help" {
+		return text(replHelp, nil)
+	}
+	if m := examineCmd.FindStringSubmatch(line); m != nil && isExamine(m[1], m[2]+m[3], m[4]) {
+		return text(s.examine(m[2], m[3], m[4], frameID))
+	}
+	if m := infoCmd.FindStringSubmatch(line); m != nil {
+		switch m[1] {
+		case "registers", "register", "reg", "r", "all-registers":
+			return text(s.infoRegisters(strings.Fields(m[2]), frameID))
+		}
+		return text("", fmt.Errorf("unknown command %q: the info commands are: info registers", line))
+	}
+	return dap.EvaluateResponseBody{}, false, nil
+}
+
+// isExamine tells the x command from an expression on a variable named
+// x: "x/4xb buf" and "x buf" are commands, "x / 2", "x/ 2" and "x * 2"
+// are expressions.
+func isExamine(slash, format, rest string) bool {
+	if slash != "" {
+		return format != ""
+	}
+	return !strings.ContainsAny(rest[:1], "=+-*/%<>&|^!?.[")
+}
+
+// examine is gdb's x command.
+func (s *Session) examine(count, format, addrExpr string, frameID int) (string, error) {
+	n := 1
+	if count != "" {
+		var err error
+		if n, err = strconv.Atoi(count); err != nil || n <= 0 || n > 4096 {
+			return "", fmt.Errorf("x: count %q must be between 1 and 4096", count)
+		}
+	}
+	fmtc, unit := byte('x'), 4
+	for _, c := range []byte(format) {
+		switch c {
+		case 'x', 'd', 'u', 'o', 't', 'c', 'i':
+			fmtc = c
+		case 'b':
+			unit = 1
+		case 'h':
+			unit = 2
+		case 'w':
+			unit = 4
+		case 'g':
+			unit = 8
+		default:
+			return "", fmt.Errorf("x: unknown format letter %q: formats are x d u o t c i, units b h w g", c)
+		}
+	}
+	if fmtc == 'c' && !strings.ContainsAny(format, "hwg") {
+		unit = 1
+	}
+	ctx, _, err := s.frameContext(frameID)
+	if err != nil {
+		return "", err
+	}
+	e, err := s.parse(addrExpr)
+	if err != nil {
+		return "", err
+	}
+	v, err := e.Eval(ctx)
+	if err != nil {
+		return "", err
+	}
+	addr, err := eval.Address(ctx, v)
+	if err != nil {
+		return "", fmt.Errorf("x: %w", err)
+	}
+	if fmtc == 'i' {
+		return s.examineInstructions(addr, n)
+	}
+	buf := make([]byte, n*unit)
+	got, rerr := s.proc.ReadMemory(addr, buf)
+	buf = buf[:got-got%unit]
+	var out strings.Builder
+	perLine := map[int]int{1: 8, 2: 8, 4: 4, 8: 2}[unit]
+	for i := 0; i < len(buf); i += unit {
+		if (i/unit)%perLine == 0 {
+			if i > 0 {
+				out.WriteByte('\n')
+			}
+			fmt.Fprintf(&out, "%#x:", addr+uint64(i))
+		}
+		out.WriteByte('\t')
+		out.WriteString(formatUnit(buf[i:i+unit], fmtc))
+	}
+	if rerr != nil || got < n*unit {
+		if out.Len() == 0 {
+			return "", fmt.Errorf("cannot read memory at %#x", addr)
+		}
+		fmt.Fprintf(&out, "\ncannot read memory at %#x", addr+uint64(len(buf)))
+	}
+	return out.String(), nil
+}
+
+// formatUnit shows one unit of memory as x's format letter says.
+func formatUnit(b []byte, f byte) string {
+	var word [8]byte
+	copy(word[:], b)
+	u := binary.LittleEndian.Uint64(word[:])
+	bits := uint(8 * len(b))
+	signed := int64(u<<(64-bits)) >> (64 - bits)
+	switch f {
+	case 'd':
+		return strconv.FormatInt(signed, 10)
+	case 'u':
+		return strconv.FormatUint(u, 10)
+	case 'o':
+		return "0" + strconv.FormatUint(u, 8)
+	case 't':
+		return fmt.Sprintf("%0*b", bits, u)
+	case 'c':
+		return fmt.Sprintf("%d %s", signed, strconv.QuoteRuneToASCII(rune(byte(u))))
+	}
+	return fmt.Sprintf("0x%0*x", 2*len(b), u)
+}
+
+// examineInstructions is x/Ni: n instructions from addr.
+func (s *Session) examineInstructions(addr uint64, n int) (string, error) {
+	buf := make([]byte, n*arch.MaxInstLen)
+	got, _ := s.proc.ReadMemory(addr, buf)
+	if got == 0 {
+		return "", fmt.Errorf("cannot read memory at %#x", addr)
+	}
+	insts := arch.DecodeRange(buf[:got], addr)
+	var out strings.Builder
+	for i, inst := range insts {
+		if i == n {
+			break
+		}
+		if i > 0 {
+			out.WriteByte('\n')
+		}
+		where := ""
+		if f, ok := s.table.FunctionAt(inst.PC); ok && f.Name != "" {
+			where = fmt.Sprintf(" <%s+%d>", f.Name, inst.PC-f.Entry)
+		}
+		fmt.Fprintf(&out, "%#x%s:\t%s", inst.PC, where, inst.GNU(s.symbolAt))
+	}
+	return out.String(), nil
+}
+
+// symbolAt is an arch.SymbolLookup over the session's symbols.
+func (s *Session) symbolAt(addr uint64) (string, uint64) {
+	if f, ok := s.table.FunctionAt(addr); ok {
+		return f.Name, f.Entry
+	}
+	return "", 0
+}
+
+// infoRegisters is gdb's `info registers`: a line per register with its
+// value in hex and naturally (decimal, flags, or the code it points to).
+func (s *Session) infoRegisters(names []string, frameID int) (string, error) {
+	ctx, c, err := s.frameContext(frameID)
+	if err != nil {
+		return "", err
+	}
+	known := func(r arch.Register) bool {
+		fr, ok := ctx.(eval.FrameRegisters)
+		return !ok || fr.RegisterKnown(r)
+	}
+	var lines []string
+	if len(names) == 0 {
+		for _, r := range arch.Registers() {
+			if r.Kind == arch.KindSyscall || !known(r) {
+				continue
+			}
+			lines = append(lines, s.registerLine(r.Name, r, r.Get(&c.regs)))
+		}
+		return strings.Join(lines, "\n"), nil
+	}
+	for _, name := range names {
+		name = strings.TrimPrefix(strings.ToLower(name), "$")
+		if r, ok := arch.LookupRegister(name); ok {
+			if !known(r) {
+				return "", fmt.Errorf("%s is not known in this frame: only the innermost frame has every register", name)
+			}
+			lines = append(lines, s.registerLine(name, r, r.Get(&c.regs)))
+			continue
+		}
+		v, err := s.evalIn(ctx, "$"+name)
+		if err != nil {
+			return "", err
+		}
+		lines = append(lines, fmt.Sprintf("%-15s%s", name, v))
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+func (s *Session) registerLine(name string, r arch.Register, v uint64) string {
+	natural := strconv.FormatInt(int64(v), 10)
+	switch r.Kind {
+	case arch.KindFlags:
+		natural = arch.EflagsString(v)
+	case arch.KindPC:
+		natural = fmt.Sprintf("%#x", v)
+		if f, ok := s.table.FunctionAt(v); ok && f.Name != "" {
+			natural += fmt.Sprintf(" <%s+%d>", f.Name, v-f.Entry)
+		}
+	}
+	if name == "rsp" || name == "rbp" {
+		natural = fmt.Sprintf("%#x", v)
+	}
+	return fmt.Sprintf("%-15s%-19s%s", name, fmt.Sprintf("%#x", v), natural)
+}
+
+// evalIn evaluates src in ctx and formats its value.
+func (s *Session) evalIn(ctx eval.Context, src string) (string, error) {
+	return s.evalText(ctx, src)
+}
