@@ -40,6 +40,7 @@ func handlerTable() map[string]handler {
 	for _, family := range []map[string]handler{
 		exceptionHandlers(),
 		lifecycleHandlers(), breakpointHandlers(), threadHandlers(), executionHandlers(),
+		inspectHandlers(), memoryHandlers(),
 		evaluateHandlers(),
 	} {
 		for cmd, h := range family {

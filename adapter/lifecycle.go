@@ -34,6 +34,7 @@ func initialize(s *session.Session, req *dap.InitializeRequest) (dap.ResponseMes
 	if err := s.Initialize(); err != nil {
 		return nil, err
 	}
+	s.SetInvalidatedEvents(req.Arguments.SupportsInvalidatedEvent)
 	return &dap.InitializeResponse{Body: capabilities(handlerTable())}, nil
 }
 

@@ -30,7 +30,7 @@ func handshake(t testing.TB, c *client) {
 		!caps.SupportTerminateDebuggee || !caps.SupportsTerminateRequest {
 		t.Errorf("capabilities %+v lack ones the handlers serve", caps)
 	}
-	if caps.SupportsEvaluateForHovers || caps.SupportsDisassembleRequest {
+	if caps.SupportsEvaluateForHovers || caps.SupportsDataBreakpoints {
 		t.Errorf("capabilities %+v advertise requests with no handler", caps)
 	}
 	expect[*dap.InitializedEvent](c)

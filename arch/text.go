@@ -21,6 +21,7 @@ func (i Inst) GNU(sym SymbolLookup) string {
 		return i.text
 	}
 	text := x86asm.GNUSyntax(i.x86, i.PC, nil)
+	text = gnuScaleOne(i.x86, text)
 	// x86asm imitates objdump before binutils 2.37, which wrote callq,
 	// retq, leaveq and jmpq in 64-bit mode; today's objdump and gdb write
 	// them without the suffix. It also keeps Intel names for two sign

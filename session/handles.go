@@ -26,6 +26,7 @@ type container struct {
 	v     *symbols.Variable // listChildren
 	frame frameRef          // the scopes
 	image *symbols.Image    // listGlobals
+	expr  string            // the C expression naming v, for its children's evaluateName
 }
 
 // handleTable hands out variablesReference handles for the current stop.
@@ -65,10 +66,15 @@ func (t *handleTable) get(id int) (container, error) {
 // none. The reference is valid until the program resumes. Must be called
 // on the session goroutine with the process stopped.
 func (s *Session) variableRef(v *symbols.Variable) int {
+	return s.childrenRef(v, v.Name)
+}
+
+// childrenRef is variableRef for a variable that expr names.
+func (s *Session) childrenRef(v *symbols.Variable, expr string) int {
 	if v == nil || !v.HasChildren || v.Unavailable != "" {
 		return 0
 	}
-	return s.handles.add(container{kind: listChildren, v: v})
+	return s.handles.add(container{kind: listChildren, v: v, expr: expr})
 }
 
 // frameByID returns the frame a frameId from stackTrace names at this

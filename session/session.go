@@ -109,6 +109,8 @@ type Session struct {
 	threads threadList
 	frames  frameTable
 	handles handleTable // variablesReference handles of this stop
+
+	invalidatedEvents bool // the client handles `invalidated` events
 	expr    exprState   // parsed expressions and scopes (conditions_eval.go)
 
 	signals   signalPolicy // which signals stop (signals.go)

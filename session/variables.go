@@ -1,0 +1,248 @@
+package session
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/google/go-dap"
+
+	"github.com/dapproc/dapproc/symbols"
+)
+
+// shadowedSuffix marks a local hidden by one of the same name in an inner
+// block, so the two rows of the Locals scope can be told apart (and set).
+const shadowedSuffix = " (shadowed)"
+
+// Scopes answers `scopes` for a frame: Locals (parameters and locals),
+// Registers (general purpose, with the vector registers as a child group)
+// and Globals of the frame's image.
+func (s *Session) Scopes(frameID int) ([]dap.Scope, error) {
+	if err := s.needStopped(); err != nil {
+		return nil, err
+	}
+	ref, f, err := s.frameByID(frameID)
+	if err != nil {
+		return nil, err
+	}
+	scopes := []dap.Scope{
+		{Name: "Locals", PresentationHint: "locals", VariablesReference: s.handles.add(container{kind: listLocals, frame: ref})},
+		{Name: "Registers", PresentationHint: "registers", VariablesReference: s.handles.add(container{kind: listRegisters, frame: ref})},
+	}
+	if f.HasLocation {
+		src := &dap.Source{Name: baseName(f.Location.File), Path: f.Location.File}
+		scopes[0].Source, scopes[0].Line = src, f.Location.Line
+	}
+	if im := f.Image; im != nil && im.HasDebugInfo() {
+		scopes = append(scopes, dap.Scope{
+			Name:               "Globals",
+			VariablesReference: s.handles.add(container{kind: listGlobals, frame: ref, image: im}),
+			// A library (libc with debug info, a Go runtime) can have
+			// thousands: let the client fetch them only when asked.
+			Expensive: im != s.table.Executable() || isGoFunction(f.Function),
+		})
+	}
+	return scopes, nil
+}
+
+// isGoFunction tells a Go frame by its package-qualified name: a Go
+// program's globals include the whole runtime's.
+func isGoFunction(fn *symbols.Function) bool {
+	return fn != nil && fn.Mangled == "" && strings.Contains(fn.Name, ".") && !strings.Contains(fn.Name, "::")
+}
+
+func baseName(path string) string {
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}
+
+// Variables answers `variables`: the children of a reference from scopes,
+// variables, or evaluate. filter is "indexed", "named" or "" (both); count
+// 0 means all from start.
+func (s *Session) Variables(ref int, filter string, start, count int) ([]dap.Variable, error) {
+	if err := s.needStopped(); err != nil {
+		return nil, err
+	}
+	c, err := s.handles.get(ref)
+	if err != nil {
+		return nil, err
+	}
+	switch c.kind {
+	case listRegisters:
+		return s.registerVariables(c.frame, filter, start, count)
+	case listVector:
+		return s.vectorVariables(c.frame, filter, start, count)
+	}
+	vars, parentExpr, err := s.listVariables(c, filter, start, count)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]dap.Variable, 0, len(vars))
+	for _, v := range vars {
+		out = append(out, s.dapVariable(v, childExpr(parentExpr, v.Name, c.kind)))
+	}
+	return out, nil
+}
+
+// listVariables returns the page of symbols variables that c lists, and
+// the expression that names c's variable (for children's evaluateName).
+func (s *Session) listVariables(c container, filter string, start, count int) ([]*symbols.Variable, string, error) {
+	switch c.kind {
+	case listChildren:
+		indexed, _ := c.v.ChildCount(s.proc)
+		if (filter == "indexed" && indexed == 0) || (filter == "named" && indexed > 0) {
+			return nil, "", nil
+		}
+		if count <= 0 {
+			count = -1
+		}
+		kids, err := c.v.Children(s.proc, start, count)
+		if err != nil {
+			return nil, "", fmt.Errorf("children of %s: %w", c.v.Name, err)
+		}
+		return kids, c.expr, nil
+	case listLocals, listGlobals:
+		if filter == "indexed" {
+			return nil, "", nil
+		}
+		all, err := s.scopeVariables(c)
+		if err != nil {
+			return nil, "", err
+		}
+		return page(all, start, count), "", nil
+	}
+	return nil, "", fmt.Errorf("variablesReference of kind %d lists no variables", c.kind)
+}
+
+// scopeVariables lists every variable of a Locals or Globals scope.
+func (s *Session) scopeVariables(c container) ([]*symbols.Variable, error) {
+	if c.kind == listGlobals {
+		vars, err := s.table.Globals(c.image, s.proc)
+		if err != nil {
+			return nil, fmt.Errorf("globals of %s: %w", c.image.Path, err)
+		}
+		return vars, nil
+	}
+	frames, err := s.stack(c.frame.tid)
+	if err != nil {
+		return nil, err
+	}
+	if c.frame.index >= len(frames) {
+		return nil, ErrStaleHandle{Kind: "frameId", ID: c.frame.index}
+	}
+	params, locals, err := s.table.FrameVariables(&frames[c.frame.index], s.proc)
+	if err != nil {
+		return nil, fmt.Errorf("variables of frame %d of thread %d: %w", c.frame.index, c.frame.tid, err)
+	}
+	all := append(params, locals...)
+	for _, v := range locals {
+		if v.Shadowed {
+			v.Name += shadowedSuffix
+		}
+	}
+	return all, nil
+}
+
+// page returns count items of all from start (count <= 0: all the rest).
+func page[T any](all []T, start, count int) []T {
+	start = min(max(start, 0), len(all))
+	end := len(all)
+	if count > 0 {
+		end = min(start+count, end)
+	}
+	return all[start:end]
+}
+
+// dapVariable describes v for the client: its value (or why it has none),
+// type, children reference with their counts, and where it lives.
+func (s *Session) dapVariable(v *symbols.Variable, evalName string) dap.Variable {
+	out := dap.Variable{Name: v.Name, Value: v.Value, Type: v.Type, EvaluateName: evalName}
+	if v.Unavailable != "" {
+		out.Value = "<" + v.Unavailable + ">"
+	}
+	if ref := s.childrenRef(v, evalName); ref != 0 {
+		out.VariablesReference = ref
+		out.IndexedVariables, out.NamedVariables = v.ChildCount(s.proc)
+	}
+	out.MemoryReference = memoryReference(v, s.proc)
+	return out
+}
+
+// memoryReference is where a value's bytes are, for the memory view: the
+// address a pointer holds (as the DAP specification suggests for pointers),
+// otherwise the address of the value itself; "" for a value that lives in
+// a register or was computed.
+func memoryReference(v *symbols.Variable, mem symbols.MemoryReader) string {
+	if p, ok := v.PointerValue(mem); ok && p != 0 {
+		return fmt.Sprintf("%#x", p)
+	}
+	if v.Addr != 0 {
+		return fmt.Sprintf("%#x", v.Addr)
+	}
+	return ""
+}
+
+// childExpr is the C expression for a child named name of the variable
+// named by parent: a field, an element or a pointee. Scope members (parent
+// "") are named by themselves; base-class parts have no expression.
+func childExpr(parent, name string, kind listKind) string {
+	if kind != listChildren {
+		if strings.HasSuffix(name, shadowedSuffix) {
+			return ""
+		}
+		return name
+	}
+	switch {
+	case parent == "", strings.HasPrefix(name, "<"):
+		return ""
+	case strings.HasPrefix(name, "["):
+		return parent + name
+	case strings.HasPrefix(name, "*"):
+		return "*" + parenthesize(parent)
+	}
+	return parenthesize(parent) + "." + name
+}
+
+// parenthesize wraps an expression that is not a plain name or postfix
+// chain, so a suffix binds to all of it.
+func parenthesize(e string) string {
+	if strings.HasPrefix(e, "*") {
+		return "(" + e + ")"
+	}
+	return e
+}
+
+// SetVariable answers `setVariable` on a variable of a Locals, Globals or
+// children reference (a scalar in memory) or on a register. It returns the
+// variable as it now reads.
+func (s *Session) SetVariable(ref int, name, value string) (dap.Variable, error) {
+	if err := s.needStopped(); err != nil {
+		return dap.Variable{}, err
+	}
+	c, err := s.handles.get(ref)
+	if err != nil {
+		return dap.Variable{}, err
+	}
+	switch c.kind {
+	case listRegisters:
+		return s.setRegister(c.frame, name, value)
+	case listVector:
+		return dap.Variable{}, fmt.Errorf("%s cannot be set: dapproc does not write x87 or vector registers", name)
+	}
+	vars, parentExpr, err := s.listVariables(c, "", 0, 0)
+	if err != nil {
+		return dap.Variable{}, err
+	}
+	for _, v := range vars {
+		if v.Name != name {
+			continue
+		}
+		if err := v.SetValue(s.proc, value); err != nil {
+			return dap.Variable{}, err
+		}
+		s.invalidate("variables")
+		return s.dapVariable(v, childExpr(parentExpr, v.Name, c.kind)), nil
+	}
+	return dap.Variable{}, fmt.Errorf("no variable %q in variablesReference %d: ask for variables again", name, ref)
+}
