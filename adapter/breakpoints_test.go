@@ -1,10 +1,12 @@
 package adapter
 
 import (
+	"bufio"
 	"debug/elf"
 	"encoding/binary"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -423,6 +425,11 @@ func TestConditionStopsOnce(t *testing.T) {
 	if i := hotArgument(t, c, pid); i != 5 {
 		t.Errorf("stopped with i = %d, want 5", i)
 	}
+	frame := requestStack(t, c, pid, 0, 1).Body.StackFrames[0].Id
+	seq := c.send("evaluate", &dap.EvaluateRequest{Arguments: dap.EvaluateArguments{Expression: "i", FrameId: frame, Context: "watch"}})
+	if r := wantResponse[*dap.EvaluateResponse](c, seq); r.Body.Result != "5" {
+		t.Errorf("evaluate i = %q, want 5", r.Body.Result)
+	}
 	continueThread(t, c, pid)
 	wantExit(t, c, 0)
 	if got := c.out.stdout.String(); got != "done 45\n" {
@@ -507,4 +514,105 @@ func TestSharedAddress(t *testing.T) {
 		continueThread(t, c, pid)
 	}
 	wantExit(t, c, 0)
+}
+
+// BenchmarkConditionalBreakpoint compares, in one run, on brk_loop.c
+// (the shared benchmark's loop.c) at the line BP:hot:
+//
+//   - unconditional: the breakpoint cycle, continue → `stopped` over DAP
+//     (stops/s);
+//   - false-condition: `i == -1`, false at every hit, decided inside the
+//     adapter (evals/s): the program runs b.N hits from main to its end;
+//   - gdb: the same with gdb -batch, `break brk_loop.c:LINE if i == -1`,
+//     timed from main to the end of the program (evals/s).
+//
+// Run: go test ./adapter -run '^$' -bench ConditionalBreakpoint -benchtime 3000x
+func BenchmarkConditionalBreakpoint(b *testing.B) {
+	prog := fixture.C(b, loopSrc)
+	hot := fixture.Line(b, loopSrc, "hot")
+	b.Run("unconditional", func(b *testing.B) {
+		c := startBench(b)
+		pid := launchLoop(b, c, 1<<40)
+		sourceBreakpoints(b, c, loopSrc, dap.SourceBreakpoint{Line: hot})
+		finishConfiguration(b, c)
+		wantStopped(b, c, "breakpoint", pid)
+		b.ResetTimer()
+		for b.Loop() {
+			continueThread(b, c, pid)
+			wantStopped(b, c, "breakpoint", pid)
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "stops/s")
+	})
+	b.Run("false-condition", func(b *testing.B) {
+		c := startBench(b)
+		pid := launchLoop(b, c, b.N)
+		seq := c.send("setFunctionBreakpoints", &dap.SetFunctionBreakpointsRequest{Arguments: dap.SetFunctionBreakpointsArguments{
+			Breakpoints: []dap.FunctionBreakpoint{{Name: "main"}}}})
+		wantResponse[*dap.SetFunctionBreakpointsResponse](c, seq)
+		bps := sourceBreakpoints(b, c, loopSrc, dap.SourceBreakpoint{Line: hot, Condition: "i == -1"},
+			dap.SourceBreakpoint{Line: fixture.Line(b, loopSrc, "loop_end")})
+		finishConfiguration(b, c)
+		wantStopped(b, c, "function breakpoint", pid)
+		b.ResetTimer()
+		continueThread(b, c, pid)
+		st := wantStopped(b, c, "breakpoint", pid)
+		b.StopTimer()
+		if !slices.Equal(st.Body.HitBreakpointIds, []int{bps[1].Id}) {
+			b.Fatalf("stopped at %v, want the end of the loop (%d)", st.Body.HitBreakpointIds, bps[1].Id)
+		}
+		if n := readGlobal(b, prog, pid, "calls"); n != int64(b.N) {
+			b.Fatalf("hot ran %d times, want %d", n, b.N)
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "evals/s")
+	})
+	b.Run("gdb", func(b *testing.B) {
+		gdbConditionRun(b, prog, hot)
+	})
+}
+
+// gdbConditionRun runs brk_loop for b.N hits under gdb -batch with the
+// condition `i == -1` on line, timing from main to the program's exit.
+func gdbConditionRun(b *testing.B, prog string, line int) {
+	gdb, err := exec.LookPath("gdb")
+	if err != nil {
+		b.Skip("gdb is not installed")
+	}
+	script := filepath.Join(b.TempDir(), "cond.gdb")
+	if err := os.WriteFile(script, []byte(strings.Join([]string{
+		"set pagination off", "set confirm off", "set startup-with-shell off", "set debuginfod enabled off",
+		"break main", "run", `echo bench-start\n`, fmt.Sprintf("break %s:%d if i == -1", loopSrc, line), "continue", "",
+	}, "\n")), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(gdb, "-nx", "-batch", "-x", script, "--args", prog, strconv.Itoa(b.N))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	b.StopTimer()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer cmd.Wait()
+	lines := bufio.NewScanner(out)
+	var seen []string
+	wait := func(prefix string) {
+		for lines.Scan() {
+			seen = append(seen, lines.Text())
+			if strings.HasPrefix(lines.Text(), prefix) {
+				return
+			}
+		}
+		b.Fatalf("gdb ended before %q:\n%s", prefix, strings.Join(seen, "\n"))
+	}
+	wait("bench-start")
+	b.ResetTimer()
+	b.StartTimer()
+	wait("[Inferior 1 (process ")
+	b.StopTimer()
+	if want := fmt.Sprintf("done %d", b.N*(b.N-1)/2); !slices.Contains(seen, want) {
+		b.Fatalf("gdb's run did not print %q:\n%s", want, strings.Join(seen, "\n"))
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "evals/s")
 }
