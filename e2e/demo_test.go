@@ -20,6 +20,9 @@ func TestDemoTranscript(t *testing.T) {
 		"stopped: breakpoint [1] in thread",
 		"#0 square   demo.c:5",
 		"#1 main     demo.c:12",
+		"← Locals, Registers, Globals",
+		"← int x = 1", // the first call, square(1)
+		"← 20 (int)",  // x * 10 at the second call, square(2)
 		"output (stdout): sum of squares: 14",
 		"output (stderr): this line went to stderr",
 		"exited with code 0",
@@ -32,10 +35,16 @@ func TestDemoTranscript(t *testing.T) {
 	if n := strings.Count(text, "sum of squares"); n != 1 {
 		t.Errorf("the program's output appears %d times, want once (as an output event):\n%s", n, text)
 	}
-	// Three instruction steps, each at a new pc.
-	pcs := regexp.MustCompile(`← pc (0x[0-9a-f]+) `).FindAllStringSubmatch(text, -1)
+	// Three instruction steps, each at a new pc, each showing the
+	// instruction there (from the adapter's disassemble).
+	pcs := regexp.MustCompile(`← pc (0x[0-9a-f]+)  (\S.*?)\s+demo\.c:\d`).FindAllStringSubmatch(text, -1)
 	if len(pcs) != 3 || pcs[0][1] == pcs[1][1] || pcs[1][1] == pcs[2][1] {
 		t.Errorf("want three steps at distinct pcs, got %v:\n%s", pcs, text)
+	}
+	for _, pc := range pcs {
+		if !regexp.MustCompile(`^[a-z]+ `).MatchString(pc[2]) {
+			t.Errorf("step at %s shows %q, want an instruction", pc[1], pc[2])
+		}
 	}
 }
 

@@ -35,8 +35,8 @@ func newDemoClient(conn io.ReadWriter, out io.Writer, raw bool, source []byte) *
 		source: strings.Split(string(source), "\n")}
 }
 
-// drive runs the session: breakpoint, stop, stack, three instruction steps,
-// continue to exit.
+// drive runs the session: breakpoint, stop, stack, locals, three
+// instruction steps, continue to the next hit, an expression, continue to exit.
 func (d *demoClient) drive(src, bin string) error {
 	defer d.c.Close()
 	bpLine, err := markerLine([]byte(strings.Join(d.source, "\n")), "square")
@@ -95,6 +95,10 @@ func (d *demoClient) drive(src, bin string) error {
 		d.tell("#%d %-8s %s:%d  pc %s", i, f.Name, sourceName(f), f.Line, f.InstructionPointerReference)
 	}
 
+	if err := d.showLocals(frames[0]); err != nil {
+		return err
+	}
+
 	for i := 1; i <= 3; i++ {
 		d.say("stepIn", fmt.Sprintf("granularity instruction, thread %d (step %d of 3)", tid, i))
 		if _, err := d.request(&dap.StepInRequest{Request: dap.Request{Command: "stepIn"},
@@ -114,6 +118,9 @@ func (d *demoClient) drive(src, bin string) error {
 		return err
 	}
 	if _, err := d.awaitStop(); err != nil {
+		return err
+	}
+	if err := d.evaluate(tid, "x * 10"); err != nil {
 		return err
 	}
 	d.say("setBreakpoints", filepath.Base(src)+": none (clear)")
@@ -170,6 +177,52 @@ func (d *demoClient) stack(tid, levels int) ([]dap.StackFrame, error) {
 		return nil, fmt.Errorf("stackTrace of thread %d returned no frames", tid)
 	}
 	return frames, nil
+}
+
+// showLocals prints the Locals scope of frame f: scopes, then variables.
+func (d *demoClient) showLocals(f dap.StackFrame) error {
+	d.say("scopes", fmt.Sprintf("frame %d (%s)", f.Id, f.Name))
+	resp, err := d.request(&dap.ScopesRequest{Request: dap.Request{Command: "scopes"},
+		Arguments: dap.ScopesArguments{FrameId: f.Id}})
+	if err != nil {
+		return err
+	}
+	scopes := resp.(*dap.ScopesResponse).Body.Scopes
+	names := make([]string, len(scopes))
+	for i, sc := range scopes {
+		names[i] = sc.Name
+	}
+	d.tell("%s", strings.Join(names, ", "))
+	if len(scopes) == 0 {
+		return fmt.Errorf("scopes of frame %d: none", f.Id)
+	}
+	d.say("variables", scopes[0].Name)
+	resp, err = d.request(&dap.VariablesRequest{Request: dap.Request{Command: "variables"},
+		Arguments: dap.VariablesArguments{VariablesReference: scopes[0].VariablesReference}})
+	if err != nil {
+		return err
+	}
+	for _, v := range resp.(*dap.VariablesResponse).Body.Variables {
+		d.tell("%s %s = %s", v.Type, v.Name, v.Value)
+	}
+	return nil
+}
+
+// evaluate evaluates expr in thread tid's top frame, as a watch expression.
+func (d *demoClient) evaluate(tid int, expr string) error {
+	frames, err := d.stack(tid, 1)
+	if err != nil {
+		return err
+	}
+	d.say("evaluate", fmt.Sprintf("%s   (watch, frame %d)", expr, frames[0].Id))
+	resp, err := d.request(&dap.EvaluateRequest{Request: dap.Request{Command: "evaluate"},
+		Arguments: dap.EvaluateArguments{Expression: expr, FrameId: frames[0].Id, Context: "watch"}})
+	if err != nil {
+		return err
+	}
+	body := resp.(*dap.EvaluateResponse).Body
+	d.tell("%s (%s)", body.Result, body.Type)
+	return nil
 }
 
 // showPosition prints where thread tid stands: pc, source line, and the
