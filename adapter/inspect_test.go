@@ -28,8 +28,23 @@ const inspectSrc = "vars_inspect.c"
 // marker. It returns the client, the process id and the top frame.
 func inspectStop(t *testing.T, marker string, flags ...string) (*client, int, dap.StackFrame) {
 	t.Helper()
-	prog := fixture.C(t, inspectSrc, flags...)
 	c := startReal(t)
+	pid := launchInspect(t, c, fixture.C(t, inspectSrc, flags...))
+	line := fixture.Line(t, inspectSrc, marker)
+	if bp := requestBreakpoints(t, c, fixture.Source(t, inspectSrc), line)[0]; !bp.Verified || bp.Line != line {
+		t.Fatalf("breakpoint at %s: %+v", marker, bp)
+	}
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	wantStopped(t, c, "breakpoint", pid)
+	return c, pid, wantTop(t, c, pid, topFunction(marker), line)
+}
+
+// launchInspect initializes as a client that handles invalidated events
+// and memory references, checks the capabilities this family advertises,
+// and launches prog; it returns the process id.
+func launchInspect(t *testing.T, c *client, prog string) int {
+	t.Helper()
 	seq := c.send("initialize", &dap.InitializeRequest{Arguments: dap.InitializeRequestArguments{
 		AdapterID: "test", SupportsInvalidatedEvent: true, SupportsMemoryReferences: true}})
 	caps := expectResponse[*dap.InitializeResponse](c, seq).Body
@@ -42,14 +57,7 @@ func inspectStop(t *testing.T, marker string, flags ...string) (*client, int, da
 	expectResponse[*dap.LaunchResponse](c, seq)
 	pid := expect[*dap.ProcessEvent](c).Body.SystemProcessId
 	expect[*dap.ThreadEvent](c)
-	line := fixture.Line(t, inspectSrc, marker)
-	if bp := requestBreakpoints(t, c, fixture.Source(t, inspectSrc), line)[0]; !bp.Verified || bp.Line != line {
-		t.Fatalf("breakpoint at %s: %+v", marker, bp)
-	}
-	seq = c.send("configurationDone", &dap.ConfigurationDoneRequest{})
-	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
-	wantStopped(t, c, "breakpoint", pid)
-	return c, pid, wantTop(t, c, pid, topFunction(marker), line)
+	return pid
 }
 
 func topFunction(marker string) string {
@@ -564,4 +572,52 @@ func mustAddr(t *testing.T, s string) uint64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestOptimizedLocals stops in code built with -O2: a parameter whose
+// value is lost says why instead of showing a value, values held in
+// registers carry no memoryReference and cannot be set, and an inlined
+// call's frame has its own locals.
+func TestOptimizedLocals(t *testing.T) {
+	const optSrc = "vars_opt.c"
+	prog := fixture.C(t, optSrc, "-O2")
+	c := startReal(t)
+	pid := launchInspect(t, c, prog)
+	requestBreakpoints(t, c, fixture.Source(t, optSrc), fixture.Line(t, optSrc, "opt_inlined"), fixture.Line(t, optSrc, "opt_after_call"))
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+
+	wantStopped(t, c, "breakpoint", pid)
+	frames := requestStack(t, c, pid, 0, 2).Body.StackFrames
+	if frames[0].Name != "square" || frames[1].Name != "compute" {
+		t.Fatalf("frames %s, %s; want square inlined in compute", frames[0].Name, frames[1].Name)
+	}
+	inlined := byName(t, requestVariables(t, c, dap.VariablesArguments{VariablesReference: requestScopes(t, c, frames[0].Id)["Locals"].VariablesReference}))
+	if len(inlined) != 2 {
+		t.Errorf("inlined square has %v, want v and sq", keys(inlined))
+	}
+	// gcc may describe v and sq only at some instructions of the inlined
+	// body: a value, or the reason there is none, but nothing else.
+	for name, want := range map[string]string{"v": "4", "sq": "16"} {
+		if v := inlined[name]; v.Type != "int" || (v.Value != want && !strings.HasPrefix(v.Value, "<")) {
+			t.Errorf("%s = %q (%s), want %s or why it is unavailable", name, v.Value, v.Type, want)
+		}
+	}
+	computeRef := requestScopes(t, c, frames[1].Id)["Locals"].VariablesReference
+	compute := byName(t, requestVariables(t, c, dap.VariablesArguments{VariablesReference: computeRef}))
+	if b := wantValue(t, compute, "b", "int", "10"); b.MemoryReference != "" {
+		t.Errorf("b lives in a register but has memoryReference %s", b.MemoryReference)
+	}
+	seq = c.send("setVariable", &dap.SetVariableRequest{Arguments: dap.SetVariableArguments{VariablesReference: computeRef, Name: "b", Value: "11"}})
+	if e := expectError(c, seq); !strings.Contains(e.Body.Error.Format, "register") {
+		t.Errorf("setVariable of a register-held parameter: %s", e.Body.Error.Format)
+	}
+
+	continueThread(t, c, pid)
+	wantStopped(t, c, "breakpoint", pid)
+	top := wantTop(t, c, pid, "after_call", fixture.Line(t, optSrc, "opt_after_call"))
+	params := byName(t, requestVariables(t, c, dap.VariablesArguments{VariablesReference: requestScopes(t, c, top.Id)["Locals"].VariablesReference}))
+	if k := params["k"]; k.Value != "<entry value not available>" || k.Type != "int" || k.VariablesReference != 0 {
+		t.Errorf("k = %+v, want an int whose value says why it is missing", k)
+	}
 }
