@@ -15,10 +15,15 @@
 //     and methods whose comment says "Monitor only." must run there.
 //   - Exported methods may be called from any goroutine, one at a time (the
 //     tracer.Process contract). They hand the monitor a closure and wait for
-//     it to finish (handoff.go: an unbuffered channel, after a short spin on
-//     atomics that saves the thread wake-ups in tight loops). Registers
+//     it to finish (handoff.go: an unbuffered channel, optionally after a
+//     short spin on atomics). Registers
 //     cached for the current stop, and memory that process_vm_readv can
 //     read, are served on the caller's goroutine without a hand-off.
+//   - Go (async.go) starts a resume without a waiting caller: the monitor
+//     runs the caller's resume function and then its handler, and while it
+//     runs caller code, the Process methods that code calls run in place on
+//     the monitor (onMonitor tells the monitor's thread from others, which
+//     still get tracer.ErrRunning during the resume).
 //   - Interrupt is the exception: any goroutine may call it at any moment,
 //     including while another goroutine is blocked in Continue. It makes no
 //     ptrace request; it sends SIGSTOP with tgkill(2) and records that an

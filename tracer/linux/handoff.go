@@ -13,27 +13,39 @@ import (
 // The blocking path is the unbuffered channels reqs and reply. Waking a
 // goroutine locked to its OS thread costs a futex wake-up and a context
 // switch on each side; on a loaded 2-CPU VM we measured a locked ping-pong
-// at 15-130 µs, as much as the whole ptrace breakpoint cycle. So each side
-// first spins for a short while (spinFor) on atomics: the monitor, after
+// at 15-130 µs, as much as the whole ptrace breakpoint cycle. Each side can
+// first spin for a short while (spinFor) on atomics: the monitor, after
 // finishing a closure, watches for the next one; a caller watches for its
-// completion. In a tight loop of resumes (conditional breakpoints, stepping)
-// neither side sleeps; an idle debugger costs at most spinFor of CPU per
-// call. The wake-up protocol is Dekker's: each side stores its own flag,
-// then loads the other's (sequentially consistent atomics), so at least one
-// of them notices the other and nothing is lost.
+// completion. The wake-up protocol is Dekker's: each side stores its own
+// flag, then loads the other's (sequentially consistent atomics), so at
+// least one of them notices the other and nothing is lost.
+//
+// Spinning is off by default: it wins the tracer's own benchmarks, where the
+// caller does nothing but call, and loses the whole DAP loop, where the
+// spinning threads take the CPU that the client and the debuggee need on a
+// 2-CPU machine (dapbench: instruction steps 1.3k/s with 200 µs of spinning,
+// 2.7k/s without; adapter CPU per step 700 µs against 230 µs). Resumes of
+// the DAP loop go through Process.Go, which needs no completion hand-off.
 type handoff struct {
-	reqs  chan func()   // closures for a parked monitor; unbuffered
+	reqs  chan *task    // closures for a parked monitor; unbuffered
 	reply chan struct{} // completion for a parked caller; unbuffered
 
-	mail          atomic.Pointer[func()] // closure for a spinning monitor
-	monitorParked atomic.Bool            // the monitor sleeps, or is about to, on reqs
-	completed     atomic.Uint64          // closures finished
-	callerParked  atomic.Bool            // the caller sleeps, or is about to, on reply
+	mail          atomic.Pointer[task] // closure for a spinning monitor
+	monitorParked atomic.Bool          // the monitor sleeps, or is about to, on reqs
+	completed     atomic.Uint64        // closures finished
+	callerParked  atomic.Bool          // the caller sleeps, or is about to, on reply
+}
+
+// task is one closure for the monitor. The caller of an async task (Go)
+// does not wait for it, so its end is not counted as a completion.
+type task struct {
+	f     func()
+	async bool
 }
 
 // spinFor bounds each side's spinning before it sleeps on its channel;
-// zero turns spinning off (the benchmarks compare both).
-var spinFor = 200 * time.Microsecond
+// zero turns spinning off (the default; the benchmarks compare both).
+var spinFor time.Duration
 
 // spin calls ready until it reports true or spinFor has passed. Between
 // calls it gives the CPU to any other runnable thread with sched_yield (the
@@ -57,18 +69,21 @@ func spin(ready func() bool) bool {
 	}
 }
 
-// post hands f to the monitor and waits for it to finish. Callers are
-// serialised by Process.callMu.
-func (h *handoff) post(f *func(), done <-chan struct{}) bool {
+// post hands t to the monitor and, unless t is async, waits for it to
+// finish. Callers are serialised by Process.callMu.
+func (h *handoff) post(t *task, done <-chan struct{}) bool {
 	target := h.completed.Load() + 1
-	h.mail.Store(f)
-	if h.monitorParked.Load() && h.mail.CompareAndSwap(f, nil) {
+	h.mail.Store(t)
+	if h.monitorParked.Load() && h.mail.CompareAndSwap(t, nil) {
 		// The monitor sleeps (or is about to) and has not taken the mail.
 		select {
-		case h.reqs <- *f:
+		case h.reqs <- t:
 		case <-done:
 			return false
 		}
+	}
+	if t.async {
+		return true
 	}
 	if spin(func() bool { return h.completed.Load() >= target }) {
 		return true
@@ -82,16 +97,16 @@ func (h *handoff) post(f *func(), done <-chan struct{}) bool {
 }
 
 // next returns the next closure for the monitor, spinning first, then
-// sleeping on reqs. It returns nil when stop is closed. Monitor only.
-func (h *handoff) next() func() {
-	var f *func()
-	if spin(func() bool { return h.mail.Load() != nil && func() bool { f = h.mail.Swap(nil); return f != nil }() }) {
-		return *f
+// sleeping on reqs. Monitor only.
+func (h *handoff) next() *task {
+	var t *task
+	if spin(func() bool { return h.mail.Load() != nil && func() bool { t = h.mail.Swap(nil); return t != nil }() }) {
+		return t
 	}
 	h.monitorParked.Store(true)
-	if f = h.mail.Swap(nil); f != nil {
+	if t = h.mail.Swap(nil); t != nil {
 		h.monitorParked.Store(false)
-		return *f
+		return t
 	}
 	g := <-h.reqs
 	h.monitorParked.Store(false)

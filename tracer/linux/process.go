@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/dapproc/dapproc/tracer"
+	"golang.org/x/sys/unix"
 )
 
 // Process is a process traced with ptrace. It implements tracer.Process; the
@@ -28,6 +29,13 @@ type Process struct {
 
 	h    handoff       // closures to the monitor, completions back
 	done chan struct{} // closed when the monitor goroutine ends
+
+	// inline: the monitor runs a caller's code (a Go call or its
+	// delivery), so calls made on the monitor's thread run in place (see
+	// onMonitor). Written by the monitor only.
+	inline     atomic.Bool
+	monitorTid int   // the monitor's OS thread; set before start returns
+	again      *task // Monitor only: an async task started inline, run next
 
 	callMu   sync.Mutex  // one exported call at a time reaches the monitor
 	resuming atomic.Bool // a Continue, ContinueThread or StepInstruction is running
@@ -67,7 +75,7 @@ type endState struct {
 func newProcess(launched bool) *Process {
 	return &Process{
 		launched: launched,
-		h:        handoff{reqs: make(chan func()), reply: make(chan struct{})},
+		h:        handoff{reqs: make(chan *task), reply: make(chan struct{})},
 		done:     make(chan struct{}),
 		threads:  map[int]*thread{},
 		orphans:  map[int]syscall.WaitStatus{},
@@ -85,6 +93,7 @@ func (p *Process) start(begin func() error) error {
 	started := make(chan error)
 	go func() {
 		runtime.LockOSThread()
+		p.monitorTid = unix.Gettid()
 		err := begin()
 		started <- err
 		if err != nil {
@@ -92,13 +101,21 @@ func (p *Process) start(begin func() error) error {
 			return
 		}
 		for {
-			f := p.h.next()
-			f()
-			gone := p.end.Load() != nil
+			t := p.again
+			p.again = nil
+			if t == nil {
+				t = p.h.next()
+			}
+			t.f()
+			// An async resume started by the delivery of the last one runs
+			// even after the end: it reports the end to its owner.
+			gone := p.end.Load() != nil && p.again == nil
 			if gone {
 				close(p.done)
 			}
-			p.h.finish()
+			if !t.async {
+				p.h.finish()
+			}
 			if gone {
 				return
 			}
@@ -111,6 +128,9 @@ func (p *Process) start(begin func() error) error {
 // resume is in progress on another goroutine, and with ErrExited once the
 // process is gone.
 func (p *Process) do(f func()) error {
+	if p.onMonitor() {
+		return p.call(f)
+	}
 	if p.resuming.Load() {
 		return tracer.ErrRunning
 	}
@@ -124,6 +144,13 @@ func (p *Process) do(f func()) error {
 // returns false, without running f, when the caller must go through do.
 // f must not make ptrace requests and must not write monitor state.
 func (p *Process) stopped(f func()) (ran bool) {
+	if p.onMonitor() {
+		if p.end.Load() != nil {
+			return false
+		}
+		f()
+		return true
+	}
 	if p.resuming.Load() {
 		return false
 	}
@@ -137,15 +164,31 @@ func (p *Process) stopped(f func()) (ran bool) {
 }
 
 func (p *Process) call(f func()) error {
+	if p.onMonitor() {
+		// The monitor runs a Go call or its delivery (async.go): the
+		// caller is the monitor itself.
+		if err := p.goneErr(); err != nil {
+			return err
+		}
+		f()
+		return nil
+	}
 	p.callMu.Lock()
 	defer p.callMu.Unlock()
 	if err := p.goneErr(); err != nil {
 		return err
 	}
-	if !p.h.post(&f, p.done) {
+	if !p.h.post(&task{f: f}, p.done) {
 		return p.goneErr()
 	}
 	return nil
+}
+
+// onMonitor reports whether the caller is the monitor running a caller's
+// code (async.go). Other goroutines may see inline set, so the thread
+// decides: only the monitor's goroutine runs on the monitor's locked thread.
+func (p *Process) onMonitor() bool {
+	return p.inline.Load() && unix.Gettid() == p.monitorTid
 }
 
 // errDetached is returned by every call after Detach.

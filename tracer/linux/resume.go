@@ -46,6 +46,13 @@ func (p *Process) DiscardSignal(tid int) error {
 }
 
 func (p *Process) resume(only int, step bool) (tracer.StopEvent, error) {
+	if p.onMonitor() {
+		// A Go call on the monitor (it holds resuming already).
+		if err := p.goneErr(); err != nil {
+			return tracer.StopEvent{}, err
+		}
+		return p.resumeOnMonitor(only, step)
+	}
 	if !p.resuming.CompareAndSwap(false, true) {
 		return tracer.StopEvent{}, tracer.ErrRunning
 	}
