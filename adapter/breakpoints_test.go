@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-dap"
@@ -514,6 +515,84 @@ func TestSharedAddress(t *testing.T) {
 		continueThread(t, c, pid)
 	}
 	wantExit(t, c, 0)
+}
+
+// TestPendingFunctionBreakpointInLibrary: a function of a library not
+// loaded yet is unverified, then bound by a `breakpoint` event when dlopen
+// maps it, and stops with its condition checked there.
+func TestPendingFunctionBreakpointInLibrary(t *testing.T) {
+	const libSrc = "session_lib.c"
+	lib := fixture.C(t, libSrc, "-shared", "-fPIC")
+	c := startReal(t)
+	pid := launchReal(t, c, map[string]any{"program": fixture.C(t, "session_dlopen.c", "-ldl"), "args": []string{lib}})
+	seq := c.send("setFunctionBreakpoints", &dap.SetFunctionBreakpointsRequest{Arguments: dap.SetFunctionBreakpointsArguments{
+		Breakpoints: []dap.FunctionBreakpoint{{Name: "lib_triple", Condition: "x == 14"}}}})
+	bp := wantResponse[*dap.SetFunctionBreakpointsResponse](c, seq).Body.Breakpoints[0]
+	if bp.Verified || !strings.Contains(bp.Message, "library loaded later") {
+		t.Fatalf("function breakpoint in a library not loaded yet: %+v, want unverified, pending", bp)
+	}
+	finishConfiguration(t, c)
+	body := fixture.Line(t, libSrc, "lib_body")
+	ev := want[*dap.BreakpointEvent](c)
+	if ev.Body.Reason != "changed" || ev.Body.Breakpoint.Id != bp.Id || !ev.Body.Breakpoint.Verified || ev.Body.Breakpoint.Line != body {
+		t.Errorf("breakpoint event %+v, want breakpoint %d verified at line %d", ev.Body, bp.Id, body)
+	}
+	st := wantStopped(t, c, "function breakpoint", pid)
+	if !slices.Equal(st.Body.HitBreakpointIds, []int{bp.Id}) {
+		t.Errorf("hitBreakpointIds %v, want [%d]", st.Body.HitBreakpointIds, bp.Id)
+	}
+	wantTop(t, c, pid, "lib_triple", body)
+	continueThread(t, c, pid)
+	wantExit(t, c, 0)
+}
+
+// TestExceptionFiltersBetweenStops: filters changed at a stop apply from
+// the next resume on, and turning every filter off lets even a crash
+// signal through (none comes here).
+func TestExceptionFiltersBetweenStops(t *testing.T) {
+	c := startReal(t)
+	pid := launchReal(t, c, map[string]any{"program": fixture.C(t, signalsSrc)})
+	sourceBreakpoints(t, c, signalsSrc, dap.SourceBreakpoint{Line: fixture.Line(t, signalsSrc, "raise1")})
+	finishConfiguration(t, c)
+	wantStopped(t, c, "breakpoint", pid)
+	requestBreakpoints(t, c, fixture.Source(t, signalsSrc))
+	setExceptionFilters(t, c, []string{"user"})
+	continueThread(t, c, pid)
+	st := wantStopped(t, c, "exception", pid)
+	if !strings.HasPrefix(st.Body.Description, "SIGUSR1 ") {
+		t.Errorf("stopped %+v, want SIGUSR1", st.Body)
+	}
+	continueThread(t, c, pid)
+	wantStopped(t, c, "exception", pid)
+	setExceptionFilters(t, c, nil) // nothing stops now, not even a crash
+	continueThread(t, c, pid)
+	wantExit(t, c, 0)
+	if got := c.out.stdout.String(); got != "usr1 handled 2\n" {
+		t.Errorf("stdout %q", got)
+	}
+}
+
+// TestExceptionFiltersWhileRunning: setExceptionBreakpoints while the
+// program runs applies at once, without a stopped event of its own; a
+// SIGUSR1 sent from outside then stops, and once passed kills the
+// program, which has no handler for it.
+func TestExceptionFiltersWhileRunning(t *testing.T) {
+	c := startReal(t)
+	pid := runSpin(t, c)
+	setExceptionFilters(t, c, []string{"fatal", "user"})
+	if err := syscall.Kill(pid, syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	st := wantStopped(t, c, "exception", pid)
+	if want := fmt.Sprintf("SIGUSR1 sent by process %d (kill)", os.Getpid()); st.Body.Description != want {
+		t.Errorf("description %q, want %q", st.Body.Description, want)
+	}
+	info := requestExceptionInfo(t, c, pid)
+	if info.ExceptionId != "SIGUSR1" || info.Details == nil || !strings.HasSuffix(info.Details.Message, "continuing delivers it and ends the program.") {
+		t.Errorf("exceptionInfo %+v %+v", info, info.Details)
+	}
+	continueThread(t, c, pid)
+	wantExit(t, c, 128+int(syscall.SIGUSR1))
 }
 
 // BenchmarkConditionalBreakpoint compares, in one run, on brk_loop.c
