@@ -27,10 +27,10 @@ func handshake(t testing.TB, c *client) {
 	resp := expectResponse[*dap.InitializeResponse](c, seq)
 	caps := resp.Body
 	if !caps.SupportsConfigurationDoneRequest || !caps.SupportsSteppingGranularity ||
-		!caps.SupportTerminateDebuggee || !caps.SupportsTerminateRequest {
+		!caps.SupportTerminateDebuggee || !caps.SupportsTerminateRequest || !caps.SupportsEvaluateForHovers {
 		t.Errorf("capabilities %+v lack ones the handlers serve", caps)
 	}
-	if caps.SupportsEvaluateForHovers || caps.SupportsDataBreakpoints {
+	if caps.SupportsDataBreakpoints {
 		t.Errorf("capabilities %+v advertise requests with no handler", caps)
 	}
 	expect[*dap.InitializedEvent](c)

@@ -16,6 +16,12 @@ func promote(s scalar) godwarf.Type {
 	if s.k == kindFloat {
 		return s.typ
 	}
+	switch s.typ.(type) {
+	case *godwarf.IntType, *godwarf.UintType:
+		if s.typ.Size() >= 4 {
+			return s.typ // already at least int: keeps its name (long long, long int)
+		}
+	}
 	return integerType(s.typ.Size(), s.k == kindUnsigned)
 }
 
@@ -323,7 +329,7 @@ func (ev *evaluator) typeOf(tn typeName) (godwarf.Type, *symbols.Image, error) {
 	default:
 		tf, ok := ev.ctx.(TypeFinder)
 		if !ok {
-			return nil, nil, fmt.Errorf("unknown type %q", tn.String())
+			return nil, nil, fmt.Errorf("unknown type %q", typeName{base: tn.base, tag: tn.tag}.String())
 		}
 		var err error
 		t, im, err = tf.FindType(tn.tag, tn.base)

@@ -154,7 +154,7 @@ func TestEvaluateAtStop(t *testing.T) {
 			{"ratio", "2.5", "double"},
 			{"ratio * 2", "5", "double"},
 			{"big", "-5000000000", "long int"},
-			{"big / 1000000000", "-5", "long"},
+			{"big / 1000000000", "-5", "long int"},
 			{"bytes[4] == 0xde", "1", "int"},
 			{`s->name == "square"`, "1", "int"},
 			{`s->name != "squared"`, "1", "int"},

@@ -26,6 +26,8 @@ const replHelp = `Debug console commands (anything else is evaluated as a C expr
   info registers [NAME...]
                         the general registers of the selected frame, or the ones named
                         (rax, eax, al, rip, eflags, xmm0, ...)
+  info signals          which signals stop the program and which are passed to it
+                        (choose with the exception filters in the Breakpoints view)
   help                  this text
 Expressions: variables, $registers, literals, C operators (arithmetic, comparison,
 logical, bitwise, * & -> . []), casts to basic types and pointers ((long)$rsp),
@@ -52,8 +54,10 @@ func (s *Session) replCommand(line string, frameID int) (body dap.EvaluateRespon
 		switch m[1] {
 		case "registers", "register", "reg", "r", "all-registers":
 			return text(s.infoRegisters(strings.Fields(m[2]), frameID))
+		case "signals", "signal":
+			return text(strings.TrimRight(s.signalPolicyText(), "\n"), nil)
 		}
-		return text("", fmt.Errorf("unknown command %q: the info commands are: info registers", line))
+		return text("", fmt.Errorf("unknown command %q: the info commands are info registers and info signals", line))
 	}
 	return dap.EvaluateResponseBody{}, false, nil
 }

@@ -1,0 +1,167 @@
+package adapter
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-dap"
+
+	"github.com/dapproc/dapproc/internal/fixture"
+)
+
+const exprSrc = "expr_basic.c"
+
+// stopInInspect launches testdata/expr_basic.c to the breakpoint in
+// inspect() and returns the client, the thread, and the frameIds of
+// inspect (0) and main (1).
+func stopInInspect(t *testing.T) (*client, int, []int) {
+	t.Helper()
+	c := startReal(t)
+	pid := launchReal(t, c, map[string]any{"program": fixture.C(t, exprSrc)})
+	bps := requestBreakpoints(t, c, fixture.Source(t, exprSrc), fixture.Line(t, exprSrc, "inspect"))
+	if !bps[0].Verified {
+		t.Fatalf("breakpoint not verified: %+v", bps[0])
+	}
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	wantStopped(t, c, "breakpoint", pid)
+	frames := requestStack(t, c, pid, 0, 2).Body.StackFrames
+	if len(frames) != 2 || frames[0].Name != "inspect" || frames[1].Name != "main" {
+		t.Fatalf("stack %+v, want inspect called by main", frames)
+	}
+	return c, pid, []int{frames[0].Id, frames[1].Id}
+}
+
+func evalReq(t *testing.T, c *client, expr string, frameID int, context string) dap.EvaluateResponseBody {
+	t.Helper()
+	seq := c.send("evaluate", &dap.EvaluateRequest{Arguments: dap.EvaluateArguments{Expression: expr, FrameId: frameID, Context: context}})
+	return wantResponse[*dap.EvaluateResponse](c, seq).Body
+}
+
+func evalReqError(t *testing.T, c *client, expr string, frameID int, context string) string {
+	t.Helper()
+	seq := c.send("evaluate", &dap.EvaluateRequest{Arguments: dap.EvaluateArguments{Expression: expr, FrameId: frameID, Context: context}})
+	return expectError(c, seq).Body.Error.Format
+}
+
+func TestEvaluateRequest(t *testing.T) {
+	c, _, frames := stopInInspect(t)
+	inspect, main := frames[0], frames[1]
+	for _, tc := range []struct {
+		expr    string
+		frame   int
+		context string
+		value   string
+		typ     string
+	}{
+		{"n", inspect, "watch", "5", "int"},                                       // a parameter
+		{"total", 0, "hover", "2", "int"},                                         // a local, of the focus thread's top frame
+		{"s->origin->y", inspect, "watch", "20", "int"},                           // a field through two pointers
+		{"s->sides[3]", inspect, "watch", "7", "int"},                             // an array element
+		{"where[-1] + where[0]", inspect, "watch", "9", "int"},                    // pointer indexing
+		{"(unsigned char)mask", inspect, "watch", "240 '\\360'", "unsigned char"}, // a cast
+		{"p.x * p.y - n", inspect, "repl", "-17", "int"},                          // arithmetic
+		{"sq.corner.x + origin.y", main, "watch", "21", "int"},                    // locals of an outer frame
+		{"$rsp == $sp", inspect, "watch", "1", "int"},                             // registers
+		{"counter", main, "watch", "7", "int"},                                    // a global
+	} {
+		got := evalReq(t, c, tc.expr, tc.frame, tc.context)
+		if got.Result != tc.value || got.Type != tc.typ {
+			t.Errorf("evaluate %q (%s) = %q (%s), want %q (%s)", tc.expr, tc.context, got.Result, got.Type, tc.value, tc.typ)
+		}
+	}
+
+	pc := evalReq(t, c, "$pc", inspect, "watch")
+	if !strings.HasPrefix(pc.Result, "0x") || !strings.Contains(pc.Result, "<inspect+") {
+		t.Errorf("$pc = %q, want the address in inspect", pc.Result)
+	}
+	// In main's frame, rax was not saved: only the innermost frame has it.
+	if msg := evalReqError(t, c, "$rax", main, "watch"); !strings.Contains(msg, "not known in this frame") {
+		t.Errorf("$rax in main's frame: %q", msg)
+	}
+
+	for _, tc := range []struct{ expr, want string }{
+		{"nosuch + 1", `unknown identifier "nosuch"`},
+		{"*n", "cannot dereference int"},
+		{"n = 3", "only in the debug console"},
+		{"s->", "syntax error at column 4"},
+	} {
+		if msg := evalReqError(t, c, tc.expr, inspect, "hover"); !strings.Contains(msg, tc.want) {
+			t.Errorf("evaluate %q: error %q, want it to say %q", tc.expr, msg, tc.want)
+		}
+	}
+
+	// Hover over a pointer: children to expand, and where it points.
+	s := evalReq(t, c, "s", inspect, "hover")
+	if s.Type != "struct shape *" || s.VariablesReference == 0 || s.MemoryReference == "" || !strings.HasPrefix(s.Result, s.MemoryReference) {
+		t.Errorf("hover s = %+v, want a struct shape * with children and its target as memoryReference", s)
+	}
+	corner := evalReq(t, c, "s->corner", inspect, "watch")
+	if corner.VariablesReference == 0 || corner.Result != "{...}" {
+		t.Errorf("s->corner = %+v, want a struct with children", corner)
+	}
+}
+
+func TestReplCommands(t *testing.T) {
+	c, _, frames := stopInInspect(t)
+	inspect := frames[0]
+	bytesAt := evalReq(t, c, "bytes", inspect, "watch").MemoryReference
+	if bytesAt == "" {
+		t.Fatal("the global array bytes has no memoryReference")
+	}
+	for _, tc := range []struct{ cmd, want string }{
+		{"x/4xb bytes", bytesAt + ":\t0x11\t0x22\t0x33\t0x44"},
+		{"x/2xb &bytes[6]", fmt.Sprintf("%s:\t0xbe\t0xef", addHex(t, bytesAt, 6))},
+		{"x/2dw &s->sides[1]", ":\t5\t6"},
+		{"x/3c s->name", ":\t115 's'\t113 'q'\t117 'u'"},
+		{"x/1xg bytes", bytesAt + ":\t0xefbeadde44332211"},
+		{"x/2uh bytes", ":\t8721\t17459"},
+	} {
+		got := evalReq(t, c, tc.cmd, inspect, "repl")
+		if !strings.Contains(got.Result, tc.want) || got.VariablesReference != 0 {
+			t.Errorf("%s = %q, want it to contain %q", tc.cmd, got.Result, tc.want)
+		}
+	}
+	insts := evalReq(t, c, "x/3i $pc", inspect, "repl").Result
+	if lines := strings.Split(insts, "\n"); len(lines) != 3 || !strings.Contains(lines[0], "<inspect+") {
+		t.Errorf("x/3i $pc = %q, want 3 instructions in inspect", insts)
+	}
+	regs := evalReq(t, c, "info registers", inspect, "repl").Result
+	for _, name := range []string{"rax ", "rip ", "eflags ", "fs_base "} {
+		if !strings.Contains(regs, "\n"+name) && !strings.HasPrefix(regs, name) {
+			t.Errorf("info registers lacks %q:\n%s", name, regs)
+		}
+	}
+	rip := evalReq(t, c, "info registers rip", inspect, "repl").Result
+	if !strings.HasPrefix(rip, "rip ") || !strings.Contains(rip, "<inspect+") || strings.Contains(rip, "\n") {
+		t.Errorf("info registers rip = %q", rip)
+	}
+	if sig := evalReq(t, c, "info signals", inspect, "repl").Result; !strings.Contains(sig, "SIGSEGV") {
+		t.Errorf("info signals = %q, want the signal table", sig)
+	}
+	if help := evalReq(t, c, "help", inspect, "repl").Result; !strings.Contains(help, "x/NFU") {
+		t.Errorf("help = %q", help)
+	}
+	// Assignment in the repl, seen by the program's next read.
+	if got := evalReq(t, c, "counter = counter * 6", inspect, "repl"); got.Result != "42" {
+		t.Errorf("counter = counter * 6 gave %q, want 42", got.Result)
+	}
+	if got := evalReq(t, c, "counter", inspect, "watch"); got.Result != "42" {
+		t.Errorf("counter after the assignment = %q, want 42", got.Result)
+	}
+	// A variable named like the command still evaluates as an expression.
+	if msg := evalReqError(t, c, "x / 2", inspect, "repl"); !strings.Contains(msg, `unknown identifier "x"`) {
+		t.Errorf("x / 2: %q, want it evaluated as an expression", msg)
+	}
+}
+
+// addHex adds n to a hex address.
+func addHex(t *testing.T, hex string, n uint64) string {
+	t.Helper()
+	var a uint64
+	if _, err := fmt.Sscanf(hex, "0x%x", &a); err != nil {
+		t.Fatalf("address %q: %v", hex, err)
+	}
+	return fmt.Sprintf("%#x", a+n)
+}
