@@ -264,6 +264,37 @@ func TestFunctionBreakpoints(t *testing.T) {
 	})
 }
 
+// TestRustFunctionBreakpoint: a Rust method by its path,
+// crate::module::Type::method.
+func TestRustFunctionBreakpoint(t *testing.T) {
+	const src = "sym_rust.rs"
+	rustc, err := exec.LookPath("rustc")
+	if err != nil {
+		t.Skip("rustc is not installed")
+	}
+	prog := filepath.Join(t.TempDir(), "sym_rust")
+	if out, err := exec.Command(rustc, "-g", "-C", "opt-level=0", "-o", prog, fixture.Source(t, src)).CombinedOutput(); err != nil {
+		t.Fatalf("rustc: %v\n%s", err, out)
+	}
+	c := startReal(t)
+	pid := launchReal(t, c, map[string]any{"program": prog})
+	seq := c.send("setFunctionBreakpoints", &dap.SetFunctionBreakpointsRequest{Arguments: dap.SetFunctionBreakpointsArguments{
+		Breakpoints: []dap.FunctionBreakpoint{{Name: "sym_rust::shapes::Square::area"}}}})
+	bp := wantResponse[*dap.SetFunctionBreakpointsResponse](c, seq).Body.Breakpoints[0]
+	line := fixture.Line(t, src, "rust_area")
+	if !bp.Verified || bp.Line != line {
+		t.Fatalf("function breakpoint %+v, want verified on line %d", bp, line)
+	}
+	finishConfiguration(t, c)
+	wantStopped(t, c, "function breakpoint", pid)
+	wantTop(t, c, pid, "sym_rust::shapes::Square::area", line)
+	continueThread(t, c, pid)
+	wantExit(t, c, 0)
+	if got := c.out.stdout.String(); got != "10\n" {
+		t.Errorf("stdout %q", got)
+	}
+}
+
 // TestInstructionBreakpointWithOffset: an instruction breakpoint given as
 // a reference and a byte offset stops at their sum.
 func TestInstructionBreakpointWithOffset(t *testing.T) {
