@@ -40,8 +40,9 @@ func handlerTable() map[string]handler {
 	for _, family := range []map[string]handler{
 		exceptionHandlers(),
 		lifecycleHandlers(), breakpointHandlers(), threadHandlers(), executionHandlers(),
-		inspectHandlers(), memoryHandlers(),
 		evaluateHandlers(),
+		moduleHandlers(),
+		inspectHandlers(), memoryHandlers(),
 	} {
 		for cmd, h := range family {
 			t[cmd] = h

@@ -34,6 +34,10 @@ func initialize(s *session.Session, req *dap.InitializeRequest) (dap.ResponseMes
 	if err := s.Initialize(); err != nil {
 		return nil, err
 	}
+	s.SetClient(session.ClientCaps{
+		RunInTerminal:     req.Arguments.SupportsRunInTerminalRequest,
+		ProgressReporting: req.Arguments.SupportsProgressReporting,
+	})
 	s.SetInvalidatedEvents(req.Arguments.SupportsInvalidatedEvent)
 	return &dap.InitializeResponse{Body: capabilities(handlerTable())}, nil
 }

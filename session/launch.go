@@ -12,6 +12,23 @@ import (
 	"github.com/dapproc/dapproc/tracer"
 )
 
+// ClientCaps are what the client said it supports in `initialize`.
+type ClientCaps struct {
+	RunInTerminal     bool // it answers the runInTerminal reverse request
+	ProgressReporting bool // it shows progressStart/Update/End events
+}
+
+// launchState is what the session keeps of the client and of the launch:
+// for restart, module events, runInTerminal and progress.
+type launchState struct {
+	client       ClientCaps
+	args         LaunchArgs // the last launch's, which restart repeats
+	modulesAsked bool       // the client asked for `modules`: send `module` events
+}
+
+// SetClient records what the client supports, from `initialize`.
+func (s *Session) SetClient(client ClientCaps) { s.launch.client = client }
+
 // Initialize answers `initialize`; the `initialized` event follows the
 // response, so the client may send its configuration.
 func (s *Session) Initialize() error {

@@ -110,11 +110,13 @@ type Session struct {
 	frames  frameTable
 	handles handleTable // variablesReference handles of this stop
 
-	invalidatedEvents bool // the client handles `invalidated` events
-	expr    exprState   // parsed expressions and scopes (conditions_eval.go)
+	invalidatedEvents bool      // the client handles `invalidated` events
+	expr              exprState // parsed expressions and scopes (conditions_eval.go)
 
 	signals   signalPolicy // which signals stop (signals.go)
 	exception *signalStop  // the signal the current stop reported, for exceptionInfo
+
+	launch launchState // the client's capabilities and the launch, for restart (launch.go)
 
 	op      operation // what the current runner is doing; nil when not running
 	focus   int       // the thread the last stop was about

@@ -18,6 +18,7 @@ import (
 // each. Must be called with the process stopped.
 func (s *Session) loadSymbols(emit func(dap.Message)) {
 	if s.table != nil {
+		s.moduleEvents(emit, nil, s.table.Images())
 		for _, im := range s.table.Images() {
 			im.Close()
 		}
@@ -26,7 +27,7 @@ func (s *Session) loadSymbols(emit func(dap.Message)) {
 	s.stmtCache = nil
 	s.bps.forgetPhysical()
 	s.rendezvous = 0
-	s.syncTable()
+	s.syncTable(emit)
 	// A static executable has no dynamic linker and no libraries to watch.
 	if addr, err := s.table.LinkerBreakAddress(); err != nil {
 		s.log.Debug("no rendezvous breakpoint", "err", err)
@@ -38,8 +39,9 @@ func (s *Session) loadSymbols(emit func(dap.Message)) {
 	s.bindPending(emit)
 }
 
-// syncTable opens the images newly mapped and closes those gone.
-func (s *Session) syncTable() {
+// syncTable opens the images newly mapped and closes those gone, handing
+// emit their `module` events.
+func (s *Session) syncTable(emit func(dap.Message)) {
 	maps, err := s.proc.Mappings()
 	if err != nil {
 		s.log.Warn("memory map", "pid", s.pid, "err", err)
@@ -59,12 +61,13 @@ func (s *Session) syncTable() {
 	for _, im := range removed {
 		s.log.Debug("image unloaded", "path", im.Path)
 	}
+	s.moduleEvents(emit, added, removed)
 }
 
 // librariesChanged re-syncs the symbol table after the dynamic linker
 // loaded or unloaded libraries, and binds pending breakpoints.
 func (s *Session) librariesChanged() {
-	s.syncTable()
+	s.syncTable(s.send)
 	s.bindPending(s.send)
 }
 
