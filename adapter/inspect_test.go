@@ -26,7 +26,11 @@ const inspectSrc = "vars_inspect.c"
 // inspectStop launches vars_inspect (built with extra compiler flags),
 // with a client that handles invalidated events, and runs it to the
 // marker. It returns the client, the process id and the top frame.
-func inspectStop(t *testing.T, marker string, flags ...string) (*client, int, dap.StackFrame) {
+func inspectStopB(b *testing.B) (*client, int, dap.StackFrame) {
+	return inspectStop(b, "inspect")
+}
+
+func inspectStop(t testing.TB, marker string, flags ...string) (*client, int, dap.StackFrame) {
 	t.Helper()
 	c := startReal(t)
 	pid := launchInspect(t, c, fixture.C(t, inspectSrc, flags...))
@@ -43,7 +47,7 @@ func inspectStop(t *testing.T, marker string, flags ...string) (*client, int, da
 // launchInspect initializes as a client that handles invalidated events
 // and memory references, checks the capabilities this family advertises,
 // and launches prog; it returns the process id.
-func launchInspect(t *testing.T, c *client, prog string) int {
+func launchInspect(t testing.TB, c *client, prog string) int {
 	t.Helper()
 	seq := c.send("initialize", &dap.InitializeRequest{Arguments: dap.InitializeRequestArguments{
 		AdapterID: "test", SupportsInvalidatedEvent: true, SupportsMemoryReferences: true}})
@@ -67,7 +71,7 @@ func topFunction(marker string) string {
 	return "inspect"
 }
 
-func requestScopes(t *testing.T, c *client, frameID int) map[string]dap.Scope {
+func requestScopes(t testing.TB, c *client, frameID int) map[string]dap.Scope {
 	t.Helper()
 	seq := c.send("scopes", &dap.ScopesRequest{Arguments: dap.ScopesArguments{FrameId: frameID}})
 	out := map[string]dap.Scope{}
@@ -77,14 +81,14 @@ func requestScopes(t *testing.T, c *client, frameID int) map[string]dap.Scope {
 	return out
 }
 
-func requestVariables(t *testing.T, c *client, args dap.VariablesArguments) []dap.Variable {
+func requestVariables(t testing.TB, c *client, args dap.VariablesArguments) []dap.Variable {
 	t.Helper()
 	seq := c.send("variables", &dap.VariablesRequest{Arguments: args})
 	return wantResponse[*dap.VariablesResponse](c, seq).Body.Variables
 }
 
 // byName indexes variables by name, failing on a duplicate.
-func byName(t *testing.T, vars []dap.Variable) map[string]dap.Variable {
+func byName(t testing.TB, vars []dap.Variable) map[string]dap.Variable {
 	t.Helper()
 	out := map[string]dap.Variable{}
 	for _, v := range vars {
@@ -97,7 +101,7 @@ func byName(t *testing.T, vars []dap.Variable) map[string]dap.Variable {
 }
 
 // children lists the children of v, which must have some.
-func children(t *testing.T, c *client, v dap.Variable) map[string]dap.Variable {
+func children(t testing.TB, c *client, v dap.Variable) map[string]dap.Variable {
 	t.Helper()
 	if v.VariablesReference == 0 {
 		t.Fatalf("%s = %s has no children reference", v.Name, v.Value)
@@ -105,7 +109,7 @@ func children(t *testing.T, c *client, v dap.Variable) map[string]dap.Variable {
 	return byName(t, requestVariables(t, c, dap.VariablesArguments{VariablesReference: v.VariablesReference}))
 }
 
-func wantValue(t *testing.T, vars map[string]dap.Variable, name, typ, value string) dap.Variable {
+func wantValue(t testing.TB, vars map[string]dap.Variable, name, typ, value string) dap.Variable {
 	t.Helper()
 	v, ok := vars[name]
 	if !ok {
@@ -128,7 +132,8 @@ func keys[V any](m map[string]V) []string {
 func TestScopesAndLocals(t *testing.T) {
 	c, _, top := inspectStop(t, "inspect")
 	scopes := requestScopes(t, c, top.Id)
-	if s := scopes["Locals"]; s.PresentationHint != "locals" || s.VariablesReference == 0 || s.Expensive {
+	if s := scopes["Locals"]; s.PresentationHint != "locals" || s.VariablesReference == 0 || s.Expensive ||
+		s.Source == nil || s.Source.Name != inspectSrc || s.Line != fixture.Line(t, inspectSrc, "inspect_decl") {
 		t.Errorf("Locals scope %+v", s)
 	}
 	if s := scopes["Registers"]; s.PresentationHint != "registers" || s.VariablesReference == 0 {
@@ -193,7 +198,7 @@ func TestScopesAndLocals(t *testing.T) {
 	}
 }
 
-func readBytes(t *testing.T, c *client, ref string, offset, count int) []byte {
+func readBytes(t testing.TB, c *client, ref string, offset, count int) []byte {
 	t.Helper()
 	body := requestReadMemory(t, c, ref, offset, count)
 	b, err := base64.StdEncoding.DecodeString(body.Data)
@@ -203,7 +208,7 @@ func readBytes(t *testing.T, c *client, ref string, offset, count int) []byte {
 	return b
 }
 
-func requestReadMemory(t *testing.T, c *client, ref string, offset, count int) dap.ReadMemoryResponseBody {
+func requestReadMemory(t testing.TB, c *client, ref string, offset, count int) dap.ReadMemoryResponseBody {
 	t.Helper()
 	seq := c.send("readMemory", &dap.ReadMemoryRequest{Arguments: dap.ReadMemoryArguments{MemoryReference: ref, Offset: offset, Count: count}})
 	return wantResponse[*dap.ReadMemoryResponse](c, seq).Body
@@ -248,7 +253,7 @@ func TestGlobalsPagingAndReadMemory(t *testing.T) {
 
 // stackEnd returns the end of the process's [stack] mapping: the bytes
 // after it are unmapped.
-func stackEnd(t *testing.T, pid int) uint64 {
+func stackEnd(t testing.TB, pid int) uint64 {
 	t.Helper()
 	f, err := os.Open(fmt.Sprintf("/proc/%d/maps", pid))
 	if err != nil {
@@ -288,7 +293,7 @@ func TestReadMemoryUnmapped(t *testing.T) {
 	}
 }
 
-func requestSetVariable(t *testing.T, c *client, ref int, name, value string) dap.SetVariableResponseBody {
+func requestSetVariable(t testing.TB, c *client, ref int, name, value string) dap.SetVariableResponseBody {
 	t.Helper()
 	seq := c.send("setVariable", &dap.SetVariableRequest{Arguments: dap.SetVariableArguments{VariablesReference: ref, Name: name, Value: value}})
 	body := wantResponse[*dap.SetVariableResponse](c, seq).Body
@@ -449,7 +454,7 @@ type objdumpInst struct {
 
 // objdumpText runs objdump -d -w on binary and returns its instructions in
 // address order.
-func objdumpText(t *testing.T, binary string) []objdumpInst {
+func objdumpText(t testing.TB, binary string) []objdumpInst {
 	t.Helper()
 	out, err := exec.Command("objdump", "-d", "-w", binary).CombinedOutput()
 	if err != nil {
@@ -478,7 +483,7 @@ func comparableText(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "0x", "")), " ")
 }
 
-func requestDisassemble(t *testing.T, c *client, ref string, instOffset, count int) []dap.DisassembledInstruction {
+func requestDisassemble(t testing.TB, c *client, ref string, instOffset, count int) []dap.DisassembledInstruction {
 	t.Helper()
 	seq := c.send("disassemble", &dap.DisassembleRequest{Arguments: dap.DisassembleArguments{
 		MemoryReference: ref, InstructionOffset: instOffset, InstructionCount: count, ResolveSymbols: true}})
@@ -565,7 +570,7 @@ func TestDisassembleMatchesObjdump(t *testing.T) {
 	}
 }
 
-func mustAddr(t *testing.T, s string) uint64 {
+func mustAddr(t testing.TB, s string) uint64 {
 	t.Helper()
 	n, err := strconv.ParseUint(s, 0, 64)
 	if err != nil {
@@ -619,5 +624,28 @@ func TestOptimizedLocals(t *testing.T) {
 	params := byName(t, requestVariables(t, c, dap.VariablesArguments{VariablesReference: requestScopes(t, c, top.Id)["Locals"].VariablesReference}))
 	if k := params["k"]; k.Value != "<entry value not available>" || k.Type != "int" || k.VariablesReference != 0 {
 		t.Errorf("k = %+v, want an int whose value says why it is missing", k)
+	}
+}
+
+// BenchmarkLocalsAtStop measures what an editor asks at every stop to fill
+// its variables view: the scopes of the top frame, then the Locals and the
+// Registers, one round trip each over the in-memory pipe.
+func BenchmarkLocalsAtStop(b *testing.B) {
+	c, _, top := inspectStopB(b)
+	for b.Loop() {
+		scopes := requestScopes(b, c, top.Id)
+		if n := len(requestVariables(b, c, dap.VariablesArguments{VariablesReference: scopes["Locals"].VariablesReference})); n != 13 {
+			b.Fatalf("%d locals", n)
+		}
+		requestVariables(b, c, dap.VariablesArguments{VariablesReference: scopes["Registers"].VariablesReference})
+	}
+}
+
+// BenchmarkDisassembleAroundPC measures the disassembly view's first
+// request: 50 instructions before the PC and 50 from it.
+func BenchmarkDisassembleAroundPC(b *testing.B) {
+	c, _, top := inspectStopB(b)
+	for b.Loop() {
+		requestDisassemble(b, c, top.InstructionPointerReference, -50, 100)
 	}
 }

@@ -28,9 +28,10 @@ func (s *Session) Scopes(frameID int) ([]dap.Scope, error) {
 		{Name: "Locals", PresentationHint: "locals", VariablesReference: s.handles.add(container{kind: listLocals, frame: ref})},
 		{Name: "Registers", PresentationHint: "registers", VariablesReference: s.handles.add(container{kind: listRegisters, frame: ref})},
 	}
-	if f.HasLocation {
-		src := &dap.Source{Name: baseName(f.Location.File), Path: f.Location.File}
-		scopes[0].Source, scopes[0].Line = src, f.Location.Line
+	if fn := f.Function; fn != nil && fn.File != "" && fn.Line > 0 {
+		// The Locals scope covers the function, from its declaration.
+		scopes[0].Source = &dap.Source{Name: baseName(fn.File), Path: fn.File}
+		scopes[0].Line = fn.Line
 	}
 	if im := f.Image; im != nil && im.HasDebugInfo() {
 		scopes = append(scopes, dap.Scope{

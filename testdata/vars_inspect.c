@@ -22,7 +22,7 @@ int big[1000];
 
 static int twice(int v) { return v * 2; }
 
-int inspect(int n, const char *label, struct point *pp) {
+int inspect(int n, const char *label, struct point *pp) { // BP:inspect_decl
 	int count = n * 2;
 	double ratio = 2.5;
 	float half = 0.5f;
