@@ -97,6 +97,18 @@ func TestEvaluateRequest(t *testing.T) {
 	if s.Type != "struct shape *" || s.VariablesReference == 0 || s.MemoryReference == "" || !strings.HasPrefix(s.Result, s.MemoryReference) {
 		t.Errorf("hover s = %+v, want a struct shape * with children and its target as memoryReference", s)
 	}
+	star := requestVariables(t, c, dap.VariablesArguments{VariablesReference: s.VariablesReference})
+	if len(star) != 1 || star[0].Name != "*s" || star[0].VariablesReference == 0 {
+		t.Fatalf("children of s: %+v, want *s with children", star)
+	}
+	fields := requestVariables(t, c, dap.VariablesArguments{VariablesReference: star[0].VariablesReference})
+	var names []string
+	for _, f := range fields {
+		names = append(names, f.Name+"="+f.Value)
+	}
+	if got := strings.Join(names, " "); !strings.HasPrefix(got, "name=0x") || !strings.Contains(got, `"square" corner={...} origin=0x`) || !strings.HasSuffix(got, "sides={4, 5, 6, 7}") {
+		t.Errorf("fields of *s: %s", got)
+	}
 	corner := evalReq(t, c, "s->corner", inspect, "watch")
 	if corner.VariablesReference == 0 || corner.Result != "{...}" {
 		t.Errorf("s->corner = %+v, want a struct with children", corner)

@@ -1,10 +1,12 @@
 package session
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strings"
 
 	"github.com/go-delve/delve/pkg/dwarf/op"
+	"github.com/go-delve/delve/pkg/dwarf/regnum"
 	"github.com/google/go-dap"
 
 	"github.com/dapproc/dapproc/arch"
@@ -48,7 +50,7 @@ func (c *exprContext) Lookup(name string) (eval.Value, error) {
 	if c.dregs == nil {
 		base := c.base
 		if base == nil {
-			base = arch.DwarfRegisters(&c.regs)
+			base = dwarfRegisters(&c.regs)
 		}
 		c.dregs, err = c.scope.FrameRegisters(base, c.s.proc)
 		if err != nil {
@@ -63,6 +65,24 @@ func (c *exprContext) Lookup(name string) (eval.Value, error) {
 		return eval.DataValue(b.Type, b.Image, data), nil
 	}
 	return eval.InMemoryValue(b.Type, b.Image, addr), nil
+}
+
+// dwarfRegisters is arch.DwarfRegisters with every register in one
+// allocation: it is built at each evaluation of a breakpoint condition.
+func dwarfRegisters(r *tracer.Regs) *op.DwarfRegisters {
+	const count = regnum.AMD64_Gs_base + 1
+	var backing struct {
+		vals [count]op.DwarfRegister
+		ptrs [count]*op.DwarfRegister
+	}
+	b := &backing
+	for _, reg := range arch.Registers() {
+		if n := reg.DwarfNum; n != arch.NoDwarfNum && n < count {
+			b.vals[n].Uint64Val = reg.Get(r)
+			b.ptrs[n] = &b.vals[n]
+		}
+	}
+	return op.NewDwarfRegisters(0, b.ptrs[:], binary.LittleEndian, regnum.AMD64_Rip, regnum.AMD64_Rsp, regnum.AMD64_Rbp, 0)
 }
 
 // Registers implements eval.Context.

@@ -36,11 +36,13 @@ type Binding struct {
 	Type  godwarf.Type
 	Image *Image
 
-	expr   []byte // location expression at the scope's PC
-	data   []byte // DW_AT_const_value
-	addr   uint64 // a global at a fixed address (DW_OP_addr), when static is set
-	static bool
-	why    string // why there is no value
+	expr    []byte // location expression at the scope's PC
+	data    []byte // DW_AT_const_value
+	addr    uint64 // a global at a fixed address (DW_OP_addr), when static is set
+	static  bool
+	fbreg   int64 // offset from the frame base (DW_OP_fbreg), when onFrame is set
+	onFrame bool
+	why     string // why there is no value
 }
 
 // InnermostScope returns the scope of the innermost frame of a thread
@@ -169,9 +171,16 @@ func (c *evalContext) binding(n *godwarf.Tree) *Binding {
 	if b.why == "" && len(b.expr) == 0 {
 		b.why = whyOptimizedOut
 	}
-	// A global at a fixed address: DW_OP_addr and its 8-byte operand.
+	// The two forms unoptimised code uses, decoded now rather than run
+	// at each hit: a global at a fixed address (DW_OP_addr and its 8-byte
+	// operand), a local at an offset from the frame base (DW_OP_fbreg).
 	if len(b.expr) == 9 && b.expr[0] == byte(op.DW_OP_addr) {
 		b.addr, b.static = binary.LittleEndian.Uint64(b.expr[1:])+c.im.Bias, true
+	}
+	if len(b.expr) > 1 && b.expr[0] == byte(op.DW_OP_fbreg) {
+		if off, n := sleb128(b.expr[1:]); n == len(b.expr)-1 {
+			b.fbreg, b.onFrame = off, true
+		}
 	}
 	return b
 }
@@ -247,7 +256,9 @@ func (s *Scope) FrameRegisters(regs *op.DwarfRegisters, mem MemoryReader) (*op.D
 			return nil, err
 		}
 	}
-	if s.frameBase != nil {
+	if len(s.frameBase) == 1 && s.frameBase[0] == byte(op.DW_OP_call_frame_cfa) {
+		out.FrameBase = out.CFA // what gcc and clang emit: no need to run it
+	} else if s.frameBase != nil {
 		v, pieces, err := op.ExecuteStackProgram(out, s.frameBase, 8, memFunc(mem))
 		switch {
 		case err != nil:
@@ -272,6 +283,8 @@ func (b *Binding) Locate(regs *op.DwarfRegisters, mem MemoryReader) (addr uint64
 		return 0, b.data, nil
 	case b.static:
 		return b.addr, nil, nil
+	case b.onFrame:
+		return uint64(regs.FrameBase + b.fbreg), nil, nil
 	}
 	r := *regs
 	if b.Image != nil {
@@ -316,4 +329,25 @@ func cfaOf(row *frame.FrameContext, regs *op.DwarfRegisters, mem MemoryReader) (
 		return uint64(v), nil
 	}
 	return 0, fmt.Errorf("unsupported CFA rule %d", row.CFA.Rule)
+}
+
+// sleb128 decodes a signed LEB128 number and returns it and its length in
+// bytes (0 when b ends inside it).
+func sleb128(b []byte) (int64, int) {
+	var v int64
+	var shift uint
+	for i, c := range b {
+		v |= int64(c&0x7f) << shift
+		shift += 7
+		if c&0x80 == 0 {
+			if shift < 64 && c&0x40 != 0 {
+				v |= -1 << shift
+			}
+			return v, i + 1
+		}
+		if shift >= 64 {
+			return 0, 0
+		}
+	}
+	return 0, 0
 }
