@@ -524,6 +524,9 @@ func TestDisassembleMatchesObjdump(t *testing.T) {
 	if atPC.Address != top.InstructionPointerReference || strings.HasPrefix(atPC.InstructionBytes, "cc") {
 		t.Errorf("instruction at the breakpoint: %+v", atPC)
 	}
+	if got := readBytes(t, c, top.InstructionPointerReference, 0, 1); fmt.Sprintf("%02x", got[0]) != strings.Fields(want[at[pc]].bytes)[0] {
+		t.Errorf("readMemory at the breakpoint's address shows %02x, the program's byte is %s", got[0], want[at[pc]].bytes)
+	}
 	if line := fixture.Line(t, inspectSrc, "inspect"); atPC.Line != line || atPC.Location == nil || atPC.Location.Name != inspectSrc {
 		t.Errorf("instruction at the PC has location %+v line %d, want %s:%d", atPC.Location, atPC.Line, inspectSrc, line)
 	}
