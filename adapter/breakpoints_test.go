@@ -483,6 +483,48 @@ func TestConditionAndHitCount(t *testing.T) {
 	wantExit(t, c, 0)
 }
 
+// evaluateIn evaluates expr in thread tid's innermost frame.
+func evaluateIn(t testing.TB, c *client, tid int, expr string) string {
+	t.Helper()
+	frame := requestStack(t, c, tid, 0, 1).Body.StackFrames[0].Id
+	seq := c.send("evaluate", &dap.EvaluateRequest{Arguments: dap.EvaluateArguments{Expression: expr, FrameId: frame, Context: "watch"}})
+	return wantResponse[*dap.EvaluateResponse](c, seq).Body.Result
+}
+
+// TestConditionsAcrossThreads: four threads hit one conditional
+// breakpoint at once; the condition is evaluated in the thread that hit,
+// and the hit count is shared by the threads.
+func TestConditionsAcrossThreads(t *testing.T) {
+	const src = "brk_threads.c"
+	for _, tc := range []struct {
+		condition, hit string
+		t, k          string
+	}{
+		{"t == 2 && k == 7", "", "2", "7"},
+		{"t == 1", "== 50", "1", "49"},
+	} {
+		t.Run(tc.condition+" "+tc.hit, func(t *testing.T) {
+			c := startReal(t)
+			pid := launchReal(t, c, map[string]any{"program": fixture.C(t, src, "-pthread")})
+			sourceBreakpoints(t, c, src, dap.SourceBreakpoint{Line: fixture.Line(t, src, "work"), Condition: tc.condition, HitCondition: tc.hit})
+			finishConfiguration(t, c)
+			st := wantStopped(t, c, "breakpoint", 0)
+			tid := st.Body.ThreadId
+			if tid == pid {
+				t.Errorf("stopped in the main thread, which never calls work")
+			}
+			if gotT, gotK := evaluateIn(t, c, tid, "t"), evaluateIn(t, c, tid, "k"); gotT != tc.t || gotK != tc.k {
+				t.Errorf("stopped in thread %d with t = %s, k = %s; want t = %s, k = %s", tid, gotT, gotK, tc.t, tc.k)
+			}
+			continueThread(t, c, tid)
+			wantExit(t, c, 0)
+			if got := c.out.stdout.String(); got != "total 119400\n" {
+				t.Errorf("stdout %q", got)
+			}
+		})
+	}
+}
+
 // TestLogpoint: a log message is printed at each hit, expressions
 // expanded, in order, and the program never stops.
 func TestLogpoint(t *testing.T) {
