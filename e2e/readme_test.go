@@ -184,8 +184,10 @@ func nvimConfigurations(t *testing.T, s *readmeconf.Script, filetype string) []*
 		if !ok {
 			t.Fatalf("dap.configurations.%s[%d] is %v, not a table", filetype, i+1, item)
 		}
-		if _, ok := c.Fields["request"].(string); !ok {
-			t.Fatalf("dap.configurations.%s[%d] (line %d) has no request", filetype, i+1, c.Line)
+		for _, k := range []string{"type", "request", "name"} { // what nvim-dap requires
+			if s, _ := c.Fields[k].(string); s == "" {
+				t.Fatalf("dap.configurations.%s[%d] (line %d) has no %s", filetype, i+1, c.Line, k)
+			}
 		}
 		out = append(out, c)
 	}
