@@ -18,6 +18,7 @@ type exprState struct {
 	templates map[string][]logPart
 	table     *symbols.Table            // the table the scopes belong to
 	scopes    map[uint64]*symbols.Scope // innermost scope per PC
+	dregs     *dwarfRegs                // scratch registers of the evaluation in progress
 }
 
 type parsedExpr struct {

@@ -50,7 +50,7 @@ func (c *exprContext) Lookup(name string) (eval.Value, error) {
 	if c.dregs == nil {
 		base := c.base
 		if base == nil {
-			base = dwarfRegisters(&c.regs)
+			base = c.s.dwarfRegisters(&c.regs)
 		}
 		c.dregs, err = c.scope.FrameRegisters(base, c.s.proc)
 		if err != nil {
@@ -67,22 +67,33 @@ func (c *exprContext) Lookup(name string) (eval.Value, error) {
 	return eval.InMemoryValue(b.Type, b.Image, addr), nil
 }
 
-// dwarfRegisters is arch.DwarfRegisters with every register in one
-// allocation: it is built at each evaluation of a breakpoint condition.
-func dwarfRegisters(r *tracer.Regs) *op.DwarfRegisters {
-	const count = regnum.AMD64_Gs_base + 1
-	var backing struct {
-		vals [count]op.DwarfRegister
-		ptrs [count]*op.DwarfRegister
+// dwarfRegs holds a thread's registers in delve's form for locating
+// variables. The session keeps one and refills it at each evaluation
+// (conditions are evaluated at every hit): no context outlives the
+// evaluation that filled it.
+type dwarfRegs struct {
+	vals [dwarfRegCount]op.DwarfRegister
+	ptrs [dwarfRegCount]*op.DwarfRegister
+	regs op.DwarfRegisters
+}
+
+const dwarfRegCount = regnum.AMD64_Gs_base + 1
+
+// dwarfRegisters is arch.DwarfRegisters into the session's scratch space.
+func (s *Session) dwarfRegisters(r *tracer.Regs) *op.DwarfRegisters {
+	if s.expr.dregs == nil {
+		s.expr.dregs = &dwarfRegs{}
 	}
-	b := &backing
+	b := s.expr.dregs
+	b.ptrs = [dwarfRegCount]*op.DwarfRegister{}
 	for _, reg := range arch.Registers() {
-		if n := reg.DwarfNum; n != arch.NoDwarfNum && n < count {
-			b.vals[n].Uint64Val = reg.Get(r)
+		if n := reg.DwarfNum; n != arch.NoDwarfNum && n < dwarfRegCount {
+			b.vals[n] = op.DwarfRegister{Uint64Val: reg.Get(r)}
 			b.ptrs[n] = &b.vals[n]
 		}
 	}
-	return op.NewDwarfRegisters(0, b.ptrs[:], binary.LittleEndian, regnum.AMD64_Rip, regnum.AMD64_Rsp, regnum.AMD64_Rbp, 0)
+	b.regs = *op.NewDwarfRegisters(0, b.ptrs[:], binary.LittleEndian, regnum.AMD64_Rip, regnum.AMD64_Rsp, regnum.AMD64_Rbp, 0)
+	return &b.regs
 }
 
 // Registers implements eval.Context.
