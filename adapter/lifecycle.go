@@ -15,7 +15,7 @@ import (
 )
 
 // lifecycleHandlers: initialize, launch, attach, configurationDone,
-// disconnect, terminate.
+// disconnect, terminate, restart, cancel.
 func lifecycleHandlers() map[string]handler {
 	return map[string]handler{
 		"initialize": {run: on(initialize)},
@@ -27,6 +27,11 @@ func lifecycleHandlers() map[string]handler {
 			advertise: func(c *dap.Capabilities) { c.SupportTerminateDebuggee = true }},
 		"terminate": {run: on(terminate),
 			advertise: func(c *dap.Capabilities) { c.SupportsTerminateRequest = true }},
+		"restart": {run: on(restart),
+			advertise: func(c *dap.Capabilities) { c.SupportsRestartRequest = true }},
+		// Not advertised (supportsCancelRequest): there is never a
+		// request in progress to cancel. Answered all the same.
+		"cancel": {run: on(cancel)},
 	}
 }
 
@@ -52,18 +57,30 @@ type launchArguments struct {
 }
 
 func launch(s *session.Session, req *dap.LaunchRequest) (dap.ResponseMessage, error) {
-	var args launchArguments
-	if len(req.Arguments) == 0 {
-		return nil, errors.New(`launch needs arguments: at least "program"`)
-	}
-	if err := json.Unmarshal(req.Arguments, &args); err != nil {
-		return nil, fmt.Errorf("launch arguments: %w", err)
-	}
-	env, err := launchEnv(args.Env)
+	args, err := parseLaunch(req.Arguments)
 	if err != nil {
 		return nil, err
 	}
-	err = s.Launch(session.LaunchArgs{
+	if err := s.Launch(args); err != nil {
+		return nil, err
+	}
+	return &dap.LaunchResponse{}, nil
+}
+
+// parseLaunch decodes launch arguments (also restart's new ones).
+func parseLaunch(raw json.RawMessage) (session.LaunchArgs, error) {
+	var args launchArguments
+	if len(raw) == 0 {
+		return session.LaunchArgs{}, errors.New(`launch needs arguments: at least "program"`)
+	}
+	if err := json.Unmarshal(raw, &args); err != nil {
+		return session.LaunchArgs{}, fmt.Errorf("launch arguments: %w", err)
+	}
+	env, err := launchEnv(args.Env)
+	if err != nil {
+		return session.LaunchArgs{}, err
+	}
+	return session.LaunchArgs{
 		Config: tracer.LaunchConfig{
 			Program: args.Program,
 			Args:    args.Args,
@@ -71,11 +88,38 @@ func launch(s *session.Session, req *dap.LaunchRequest) (dap.ResponseMessage, er
 			Dir:     args.Cwd,
 		},
 		StopOnEntry: args.StopOnEntry,
-	})
-	if err != nil {
+	}, nil
+}
+
+// restart kills and relaunches the program; "arguments", when given, are
+// the new launch configuration (as the client has it after an edit).
+func restart(s *session.Session, req *dap.RestartRequest) (dap.ResponseMessage, error) {
+	var body struct {
+		Arguments json.RawMessage `json:"arguments"`
+	}
+	if len(req.Arguments) > 0 {
+		if err := json.Unmarshal(req.Arguments, &body); err != nil {
+			return nil, fmt.Errorf("restart arguments: %w", err)
+		}
+	}
+	var next *session.LaunchArgs
+	if len(body.Arguments) > 0 && string(body.Arguments) != "null" {
+		args, err := parseLaunch(body.Arguments)
+		if err != nil {
+			return nil, err
+		}
+		next = &args
+	}
+	if err := s.Restart(next); err != nil {
 		return nil, err
 	}
-	return &dap.LaunchResponse{}, nil
+	return &dap.RestartResponse{}, nil
+}
+
+// cancel is acknowledged: requests are served one at a time, each to its
+// end, so by the time cancel is read the request it names is answered.
+func cancel(s *session.Session, req *dap.CancelRequest) (dap.ResponseMessage, error) {
+	return &dap.CancelResponse{}, nil
 }
 
 // launchEnv merges the launch's "env" (an object, or an array of "K=V")

@@ -53,6 +53,21 @@ func (s *Session) Launch(args LaunchArgs) error {
 	if s.state != Initializing {
 		return ErrBadState{"launch", s.state}
 	}
+	if err := checkLaunch(args); err != nil {
+		return err
+	}
+	p, err := s.launcher.Launch(args.Config)
+	if err != nil {
+		return fmt.Errorf("launch %s: %w", args.Config.Program, err)
+	}
+	s.launch.args = args
+	s.stopOnEntry = args.StopOnEntry
+	s.start(p, false, "launch")
+	return nil
+}
+
+// checkLaunch rejects launch arguments that cannot work, saying why.
+func checkLaunch(args LaunchArgs) error {
 	if args.Config.Program == "" {
 		return errors.New(`launch needs "program": the path of the executable to debug`)
 	}
@@ -61,13 +76,74 @@ func (s *Session) Launch(args LaunchArgs) error {
 			return fmt.Errorf("cwd %q is not a directory: set \"cwd\" to an existing directory", args.Config.Dir)
 		}
 	}
-	p, err := s.launcher.Launch(args.Config)
-	if err != nil {
-		return fmt.Errorf("launch %s: %w", args.Config.Program, err)
-	}
-	s.stopOnEntry = args.StopOnEntry
-	s.start(p, false, "launch")
 	return nil
+}
+
+// Restart kills the launched program and starts it again, with the last
+// launch's arguments or with args when the client sends new ones, then
+// goes on as configurationDone does (runs it, or stops at its entry) if
+// the client had sent it.
+// The breakpoints are kept and bound again in the new process, each with
+// a `breakpoint` event; the old threads get `thread` exited events and
+// the new process its `process` event, all after the response. The old
+// process ends without `exited` and `terminated`: the session goes on.
+func (s *Session) Restart(args *LaunchArgs) error {
+	switch {
+	case s.proc == nil:
+		return ErrNoProcess
+	case s.attached:
+		return errors.New("restart works for launched programs only: detach (disconnect) and attach again")
+	}
+	next := s.launch.args
+	if args != nil {
+		next = *args
+	}
+	if err := checkLaunch(next); err != nil {
+		return err
+	}
+	configured := s.state != Configuring
+	s.killQuietly()
+	for _, tid := range s.threads.tids {
+		s.queueAfterResponse(threadEvent("exited", tid))
+	}
+	s.threads = threadList{}
+	p, err := s.launcher.Launch(next.Config)
+	if err != nil {
+		s.proc = nil
+		s.sendTerminated()
+		return fmt.Errorf("restart: launch %s: %w; the session has ended", next.Config.Program, err)
+	}
+	s.launch.args = next
+	s.stopOnEntry = next.StopOnEntry
+	s.start(p, false, "launch")
+	if !configured {
+		return nil // configurationDone is still to come
+	}
+	return s.ConfigurationDone()
+}
+
+// killQuietly ends the current process for a restart: no `exited` or
+// `terminated` event, its output drained first.
+func (s *Session) killQuietly() {
+	if s.state == Exited {
+		return
+	}
+	if s.state == Running {
+		s.halt()
+		s.pending = nil // whatever it stopped for is moot now
+	}
+	if s.op != nil {
+		s.op.end(s)
+		s.op = nil
+	}
+	if err := s.proc.Kill(); err != nil {
+		s.log.Debug("restart: kill", "pid", s.pid, "err", err)
+	}
+	s.state = Exited
+	s.pausing = false
+	s.frames.reset()
+	s.handles.reset()
+	s.waitOutput()
 }
 
 // Attach takes control of the running process pid and moves to
