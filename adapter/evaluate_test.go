@@ -163,8 +163,13 @@ func TestReplCommands(t *testing.T) {
 		t.Errorf("counter after the assignment = %q, want 42", got.Result)
 	}
 	// A variable named like the command still evaluates as an expression.
-	if msg := evalReqError(t, c, "x / 2", inspect, "repl"); !strings.Contains(msg, `unknown identifier "x"`) {
-		t.Errorf("x / 2: %q, want it evaluated as an expression", msg)
+	for _, expr := range []string{"x / 2", "x/4 + 1", "x * 2", "x"} {
+		if msg := evalReqError(t, c, expr, inspect, "repl"); !strings.Contains(msg, `unknown identifier "x"`) {
+			t.Errorf("%s: %q, want it evaluated as an expression", expr, msg)
+		}
+	}
+	if got := evalReq(t, c, "x/2 bytes", inspect, "repl"); got.Result != bytesAt+":\t0x44332211\t0xefbeadde" {
+		t.Errorf("x/2 bytes = %q, want two words in hex", got.Result)
 	}
 }
 

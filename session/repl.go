@@ -15,8 +15,7 @@ import (
 
 // The debug console (the `evaluate` request's repl context) takes these
 // commands besides expressions. Text that is not a command is evaluated as
-// an expression; to evaluate an expression that reads like a command
-// (a variable named x divided by something), put it in parentheses.
+// an expression (see isExamine for how "x/..." is told apart).
 const replHelp = `Debug console commands (anything else is evaluated as a C expression):
   x/NFU ADDR            examine memory at ADDR (an expression: a pointer, an array, or a number)
                         N count (default 1); F format: x hex, d signed, u unsigned, o octal,
@@ -63,13 +62,19 @@ func (s *Session) replCommand(line string, frameID int) (body dap.EvaluateRespon
 }
 
 // isExamine tells the x command from an expression on a variable named
-// x: "x/4xb buf" and "x buf" are commands, "x / 2", "x/ 2" and "x * 2"
-// are expressions.
+// x: "x/4xb buf", "x/4 buf" and "x buf" are commands; "x / 2", "x/ 2",
+// "x/4 + 1" and "x * 2" are expressions.
 func isExamine(slash, format, rest string) bool {
-	if slash != "" {
-		return format != ""
+	operator := strings.ContainsAny(rest[:1], "=+-*/%<>&|^!?.[")
+	switch {
+	case slash == "":
+		return !operator
+	case format == "":
+		return false
+	case strings.Trim(format, "0123456789") == "":
+		return !operator // a count alone: x/4 + 1 divides
 	}
-	return !strings.ContainsAny(rest[:1], "=+-*/%<>&|^!?.[")
+	return true
 }
 
 // examine is gdb's x command.
