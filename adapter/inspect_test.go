@@ -50,7 +50,7 @@ func inspectStop(t testing.TB, marker string, flags ...string) (*client, int, da
 func launchInspect(t testing.TB, c *client, prog string) int {
 	t.Helper()
 	seq := c.send("initialize", &dap.InitializeRequest{Arguments: dap.InitializeRequestArguments{
-		AdapterID: "test", SupportsInvalidatedEvent: true, SupportsMemoryReferences: true}})
+		AdapterID: "test", SupportsInvalidatedEvent: true, SupportsMemoryEvent: true, SupportsMemoryReferences: true}})
 	caps := expectResponse[*dap.InitializeResponse](c, seq).Body
 	if !caps.SupportsSetVariable || !caps.SupportsReadMemoryRequest || !caps.SupportsWriteMemoryRequest || !caps.SupportsDisassembleRequest {
 		t.Errorf("capabilities %+v lack setVariable, readMemory, writeMemory or disassemble", caps)
@@ -295,12 +295,31 @@ func TestReadMemoryUnmapped(t *testing.T) {
 
 func requestSetVariable(t testing.TB, c *client, ref int, name, value string) dap.SetVariableResponseBody {
 	t.Helper()
+	body, _ := setVariableEvents(t, c, ref, name, value)
+	return body
+}
+
+// setVariableEvents sets a variable and returns the answer and the memory
+// events that followed it, up to the invalidated event that must end them.
+func setVariableEvents(t testing.TB, c *client, ref int, name, value string) (dap.SetVariableResponseBody, []dap.MemoryEventBody) {
+	t.Helper()
 	seq := c.send("setVariable", &dap.SetVariableRequest{Arguments: dap.SetVariableArguments{VariablesReference: ref, Name: name, Value: value}})
 	body := wantResponse[*dap.SetVariableResponse](c, seq).Body
-	if ev := expect[*dap.InvalidatedEvent](c); len(ev.Body.Areas) == 0 || ev.Body.Areas[len(ev.Body.Areas)-1] != "variables" {
-		t.Errorf("invalidated event after setVariable %s: %+v", name, ev.Body)
+	var mem []dap.MemoryEventBody
+	for {
+		switch ev := c.next().(type) {
+		case *dap.MemoryEvent:
+			mem = append(mem, ev.Body)
+			continue
+		case *dap.InvalidatedEvent:
+			if len(ev.Body.Areas) == 0 || ev.Body.Areas[len(ev.Body.Areas)-1] != "variables" {
+				t.Errorf("invalidated event after setVariable %s: %+v", name, ev.Body)
+			}
+		default:
+			t.Fatalf("after setVariable %s: %T %+v, want memory or invalidated events", name, ev, ev)
+		}
+		return body, mem
 	}
-	return body
 }
 
 // TestSetVariableAndWriteMemoryReachTheProgram sets a local, a global and
@@ -310,13 +329,18 @@ func TestSetVariableAndWriteMemoryReachTheProgram(t *testing.T) {
 	c, pid, top := inspectStop(t, "inspect")
 	scopes := requestScopes(t, c, top.Id)
 	localsRef := scopes["Locals"].VariablesReference
-	if got := requestSetVariable(t, c, localsRef, "count", "100"); got.Value != "100" || got.Type != "int" {
+	locals := byName(t, requestVariables(t, c, dap.VariablesArguments{VariablesReference: localsRef}))
+	got, mem := setVariableEvents(t, c, localsRef, "count", "100")
+	if got.Value != "100" || got.Type != "int" {
 		t.Errorf("setVariable count: %+v", got)
+	}
+	if len(mem) != 1 || mem[0].MemoryReference != locals["count"].MemoryReference || mem[0].Count != 4 {
+		t.Errorf("memory events after setting count (at %s): %+v, want its 4 bytes", locals["count"].MemoryReference, mem)
 	}
 	if got := requestSetVariable(t, c, localsRef, "shadow (shadowed)", "0x10"); got.Value != "16" {
 		t.Errorf("setVariable of the shadowed local: %+v", got)
 	}
-	locals := byName(t, requestVariables(t, c, dap.VariablesArguments{VariablesReference: localsRef}))
+	locals = byName(t, requestVariables(t, c, dap.VariablesArguments{VariablesReference: localsRef}))
 	wantValue(t, locals, "count", "int", "100")
 	wantValue(t, locals, "shadow", "int", "2")
 	wantValue(t, locals, "shadow (shadowed)", "int", "16")
@@ -334,6 +358,9 @@ func TestSetVariableAndWriteMemoryReachTheProgram(t *testing.T) {
 		MemoryReference: message.MemoryReference, Data: base64.StdEncoding.EncodeToString([]byte("after\x00"))}})
 	if got := wantResponse[*dap.WriteMemoryResponse](c, seq).Body; got.BytesWritten != 6 {
 		t.Errorf("writeMemory answered %+v, want 6 bytes written", got)
+	}
+	if ev := expect[*dap.MemoryEvent](c); ev.Body.MemoryReference != message.MemoryReference || ev.Body.Count != 6 {
+		t.Errorf("memory event after writeMemory at %s: %+v", message.MemoryReference, ev.Body)
 	}
 	if ev := expect[*dap.InvalidatedEvent](c); len(ev.Body.Areas) != 1 || ev.Body.Areas[0] != "variables" {
 		t.Errorf("invalidated event after writeMemory: %+v", ev.Body)
@@ -365,6 +392,9 @@ func TestWriteMemoryPartial(t *testing.T) {
 	seq = c.send("writeMemory", &dap.WriteMemoryRequest{Arguments: dap.WriteMemoryArguments{MemoryReference: ref, Data: data, AllowPartial: true}})
 	if got := wantResponse[*dap.WriteMemoryResponse](c, seq).Body; got.BytesWritten != 4 {
 		t.Errorf("partial writeMemory: %+v, want 4 bytes written", got)
+	}
+	if ev := expect[*dap.MemoryEvent](c); ev.Body.MemoryReference != ref || ev.Body.Count != 4 {
+		t.Errorf("memory event after a partial write: %+v, want 4 bytes at %s", ev.Body, ref)
 	}
 	expect[*dap.InvalidatedEvent](c)
 	if got := readBytes(t, c, ref, 0, 4); string(got) != "\x01\x02\x03\x04" {
@@ -400,8 +430,8 @@ func TestRegisters(t *testing.T) {
 		t.Errorf("fcw = %s, want the default 0x37f", v)
 	}
 
-	if got := requestSetVariable(t, c, regsRef, "rax", "0x1234"); got.Value != "0x1234" {
-		t.Errorf("setVariable rax answered %q", got.Value)
+	if got, mem := setVariableEvents(t, c, regsRef, "rax", "0x1234"); got.Value != "0x1234" || len(mem) != 0 {
+		t.Errorf("setVariable rax answered %q, memory events %+v", got.Value, mem)
 	}
 	if got := requestSetVariable(t, c, regsRef, "$rbx", "-1"); got.Value != "0xffffffffffffffff" {
 		t.Errorf("setVariable $rbx -1 answered %q", got.Value)

@@ -44,6 +44,7 @@ func initialize(s *session.Session, req *dap.InitializeRequest) (dap.ResponseMes
 		ProgressReporting: req.Arguments.SupportsProgressReporting,
 	})
 	s.SetInvalidatedEvents(req.Arguments.SupportsInvalidatedEvent)
+	s.SetMemoryEvents(req.Arguments.SupportsMemoryEvent)
 	return &dap.InitializeResponse{Body: capabilities(handlerTable())}, nil
 }
 

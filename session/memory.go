@@ -22,6 +22,22 @@ const pageSize = 4096
 // that it handles `invalidated` events; only then are they sent.
 func (s *Session) SetInvalidatedEvents(supported bool) { s.invalidatedEvents = supported }
 
+// SetMemoryEvents records whether the client said, in `initialize`, that
+// it handles `memory` events; only then are they sent.
+func (s *Session) SetMemoryEvents(supported bool) { s.memoryEvents = supported }
+
+// memoryChanged tells the client, after the current response, that n bytes
+// at addr were written, so that a memory view showing them reads again.
+func (s *Session) memoryChanged(addr uint64, n int) {
+	if !s.memoryEvents || n <= 0 {
+		return
+	}
+	s.queueAfterResponse(&dap.MemoryEvent{
+		Event: dap.Event{Event: "memory"},
+		Body:  dap.MemoryEventBody{MemoryReference: fmt.Sprintf("%#x", addr), Count: n},
+	})
+}
+
 // invalidate tells the client, after the current response, that views of
 // areas ("variables", "stacks") may show stale values after a write.
 func (s *Session) invalidate(areas ...dap.InvalidatedAreas) {
@@ -138,6 +154,7 @@ func (s *Session) WriteMemory(ref string, offset int, data string, allowPartial 
 	}
 	if written > 0 {
 		s.frames.stacks = nil // the write may have changed what unwinding reads
+		s.memoryChanged(addr, written)
 		s.invalidate("variables")
 	}
 	return dap.WriteMemoryResponseBody{BytesWritten: written}, nil

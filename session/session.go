@@ -111,6 +111,7 @@ type Session struct {
 	handles handleTable // variablesReference handles of this stop
 
 	invalidatedEvents bool      // the client handles `invalidated` events
+	memoryEvents      bool      // the client handles `memory` events
 	expr              exprState // parsed expressions and scopes (conditions_eval.go)
 
 	signals   signalPolicy // which signals stop (signals.go)

@@ -242,6 +242,7 @@ func (s *Session) SetVariable(ref int, name, value string) (dap.Variable, error)
 		if err := v.SetValue(s.proc, value); err != nil {
 			return dap.Variable{}, err
 		}
+		s.memoryChanged(v.Addr, int(v.DwarfType().Size()))
 		s.invalidate("variables")
 		return s.dapVariable(v, childExpr(parentExpr, v.Name, c.kind)), nil
 	}
