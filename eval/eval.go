@@ -2,6 +2,7 @@ package eval
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -81,7 +82,17 @@ func (ev *evaluator) evalNode(n node) (Value, error) {
 	case *stringLit:
 		return Value{Type: arrayOf(typeChar, int64(len(n.s))+1), Data: append([]byte(n.s), 0)}, nil
 	case *ident:
-		return ev.ctx.Lookup(n.name)
+		v, err := ev.ctx.Lookup(n.name)
+		if err != nil {
+			// In a C++ method, a member of *this by its name alone.
+			if this, thisErr := ev.ctx.Lookup("this"); thisErr == nil {
+				if m, mErr := ev.member(this, n.name, true); mErr == nil {
+					return m, nil
+				}
+			}
+			return Value{}, err
+		}
+		return ev.bindReference(v)
 	case *register:
 		return registerValue(ev.ctx, n.name)
 	case *unary:
@@ -302,7 +313,7 @@ func (ev *evaluator) member(x Value, name string, arrow bool) (Value, error) {
 		return Value{}, fmt.Errorf("%s is not a struct, union or pointer to one: %q does not apply", typeString(&x), op)
 	}
 	if v, ok := ev.field(x, st, name); ok {
-		return v, nil
+		return ev.bindReference(v)
 	}
 	return Value{}, fmt.Errorf("%s has no member named %q", typeString(&x), name)
 }
@@ -325,7 +336,37 @@ func (ev *evaluator) field(x Value, st *godwarf.StructType, name string) (Value,
 			}
 		}
 	}
+	for _, b := range symbols.BaseClasses(x.Image, st) {
+		inner, ok := resolve(b.Type).(*godwarf.StructType)
+		if !ok {
+			continue
+		}
+		base := ev.part(x, st, &godwarf.StructField{Type: b.Type, ByteOffset: b.Offset})
+		if v, ok := ev.field(base, inner, name); ok {
+			return v, true
+		}
+	}
 	return Value{}, false
+}
+
+// bindReference turns a C++ reference into the value it is bound to, as
+// C++ itself does wherever a reference is used.
+func (ev *evaluator) bindReference(v Value) (Value, error) {
+	target, ok := symbols.ReferenceTarget(v.Image, v.Type)
+	if !ok {
+		return v, nil
+	}
+	b := v.Data
+	if b == nil && v.InMemory {
+		b = make([]byte, 8) // a reference is an address, whatever size DWARF gives it
+		if n, err := ev.ctx.ReadMemory(v.Addr, b); err != nil || n != 8 {
+			return Value{}, fmt.Errorf("cannot read memory at %#x", v.Addr)
+		}
+	}
+	if len(b) < 8 {
+		return Value{}, fmt.Errorf("reference of %d bytes", len(b))
+	}
+	return InMemoryValue(target, v.Image, binary.LittleEndian.Uint64(b)), nil
 }
 
 // part is the value of field f of struct st in x.

@@ -45,6 +45,11 @@ func (s *Session) innermostContext(tid int) (*exprContext, error) {
 func (c *exprContext) Lookup(name string) (eval.Value, error) {
 	b, err := c.scope.Lookup(name)
 	if err != nil {
+		// A function's name stands for the function, as in C.
+		if fns, _, ferr := c.s.table.FunctionAddresses(name); ferr == nil && len(fns) > 0 && fns[0].Entry != 0 {
+			f := fns[0]
+			return eval.InMemoryValue(c.s.table.FunctionType(f), f.Image, f.Entry), nil
+		}
 		return eval.Value{}, err
 	}
 	if c.dregs == nil {

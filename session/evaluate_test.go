@@ -295,3 +295,64 @@ func TestEvaluateAssignInRepl(t *testing.T) {
 		}
 	})
 }
+
+// TestEvaluateCPlusPlus checks references, base-class members, this and
+// its implicit members, and a namespace global.
+func TestEvaluateCPlusPlus(t *testing.T) {
+	const src = "expr_cpp.cpp"
+	for _, stop := range []struct {
+		marker string
+		cases  []struct{ expr, value, typ string }
+	}{
+		{"cpp_ref", []struct{ expr, value, typ string }{
+			{"ref", "44", "int"},                // a reference reads as what it is bound to
+			{"ref - geo::counter", "41", "int"}, // a namespace global
+			{"c.r * 2", "5", "double"},          // a member through a const reference
+			{"c.id", "7", "int"},                // a member of the base class
+			{"&ref == &ref", "1", "int"},
+		}},
+		{"cpp_member", []struct{ expr, value, typ string }{
+			{"k", "2", "int"},
+			{"this->r", "2.5", "double"},
+			{"r * k", "5", "double"}, // a member by its name alone
+			{"id + 1", "8", "int"},   // a base class's member by its name alone
+			{"this->id", "7", "int"}, // through this, into the base class
+		}},
+	} {
+		s, _ := stopAt(t, src, stop.marker)
+		on(t, s, func() {
+			for _, tc := range stop.cases {
+				body, err := s.Evaluate(tc.expr, 0, "watch")
+				if err != nil {
+					t.Errorf("%s: evaluate %q: %v", stop.marker, tc.expr, err)
+					continue
+				}
+				if body.Result != tc.value || body.Type != tc.typ {
+					t.Errorf("%s: evaluate %q = %q (%s), want %q (%s)", stop.marker, tc.expr, body.Result, body.Type, tc.value, tc.typ)
+				}
+			}
+		})
+	}
+}
+
+// TestEvaluateFunctionName checks that a function's name is its address,
+// typed as DWARF declares it.
+func TestEvaluateFunctionName(t *testing.T) {
+	s, _ := stopAt(t, exprSrc, "inspect")
+	on(t, s, func() {
+		step, err := s.Evaluate("step", 0, "hover")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if step.Type != "int (int, int)" || !strings.HasSuffix(step.Result, " <step>") || step.MemoryReference == "" {
+			t.Errorf("step = %+v, want int (int, int) at 0x... <step>", step)
+		}
+		pc, err := s.Evaluate("$pc >= inspect && $pc < main", 0, "watch")
+		if err != nil || pc.Result != "1" {
+			t.Errorf("$pc >= inspect && $pc < main: %+v, %v (inspect is defined before main)", pc, err)
+		}
+		if ptr, err := s.Evaluate("&step", 0, "watch"); err != nil || ptr.Type != "int (*)(int, int)" {
+			t.Errorf("&step = %+v, %v; want an int (*)(int, int)", ptr, err)
+		}
+	})
+}

@@ -1,8 +1,10 @@
 package symbols
 
 import (
+	"debug/dwarf"
 	"encoding/binary"
 	"math"
+	"strings"
 
 	"github.com/go-delve/delve/pkg/dwarf/godwarf"
 )
@@ -78,4 +80,88 @@ func BitFieldPosition(im *Image, st *godwarf.StructType, f *godwarf.StructField)
 		unit = f.Type.Size()
 	}
 	return f.ByteOffset*8 + unit*8 - f.BitOffset - f.BitSize
+}
+
+// ReferenceTarget returns the type a C++ reference type (T& or T&&)
+// refers to; ok is false for any other type.
+func ReferenceTarget(im *Image, typ godwarf.Type) (target godwarf.Type, ok bool) {
+	ref, isRef := isReference(typ)
+	if !isRef || im == nil {
+		return nil, false
+	}
+	t, err := im.referenceTarget(ref)
+	if err != nil {
+		return nil, false
+	}
+	return t, true
+}
+
+// BaseClass is a C++ base class of a struct or class type: its type and
+// the offset of its subobject.
+type BaseClass struct {
+	Type   godwarf.Type
+	Offset int64
+}
+
+// BaseClasses returns the base classes of a C++ class type, which godwarf
+// does not list among its fields. im may be nil.
+func BaseClasses(im *Image, st *godwarf.StructType) []BaseClass {
+	if im == nil || st.Kind == "union" {
+		return nil
+	}
+	var out []BaseClass
+	for _, b := range im.baseClasses(st.Offset) {
+		out = append(out, BaseClass{b.typ, b.offset})
+	}
+	return out
+}
+
+// FunctionType returns the C type of a function, as DWARF declares its
+// return and parameter types, named as C spells it ("int (int, char *)");
+// a function without DWARF is "void (void)".
+func (t *Table) FunctionType(f *Function) godwarf.Type {
+	ft := &godwarf.FuncType{CommonType: godwarf.CommonType{ByteSize: 1}, ReturnType: &godwarf.VoidType{}}
+	if im := f.Image; im != nil && f.HasDWARF() {
+		if d, err := im.DWARF(); err == nil {
+			r := d.Reader()
+			r.Seek(f.DIE)
+			if e, err := r.Next(); err == nil && e != nil {
+				full, _ := godwarf.LoadAbstractOriginAndSpecification(e, d.Reader())
+				if off, ok := full.Val(dwarf.AttrType).(dwarf.Offset); ok {
+					if rt, err := im.typeAt(off); err == nil {
+						ft.ReturnType = rt
+					}
+				}
+			}
+			r.Seek(f.DIE)
+			if e, err := r.Next(); err == nil && e != nil && e.Children {
+				for {
+					kid, err := r.Next()
+					if err != nil || kid == nil || kid.Tag == 0 {
+						break
+					}
+					if kid.Children {
+						r.SkipChildren()
+					}
+					if kid.Tag != dwarf.TagFormalParameter {
+						continue
+					}
+					if off, ok := kid.Val(dwarf.AttrType).(dwarf.Offset); ok {
+						if pt, err := im.typeAt(off); err == nil {
+							ft.ParamType = append(ft.ParamType, pt)
+						}
+					}
+				}
+			}
+		}
+	}
+	params := make([]string, len(ft.ParamType))
+	for i, p := range ft.ParamType {
+		params[i] = f.Image.typeName(p)
+	}
+	if len(params) == 0 {
+		params = []string{"void"}
+	}
+	ft.Name = f.Image.typeName(ft.ReturnType) + " (" + strings.Join(params, ", ") + ")"
+	return ft
 }
