@@ -140,6 +140,12 @@ func (ev *evaluator) evalNode(n node) (Value, error) {
 		return fromScalar(scalar{k: kindUnsigned, u: uint64(sizeOf(t))}, typeULong, nil), nil
 	case *sizeofExpr:
 		x, err := ev.eval(n.x)
+		if id, ok := n.x.(*ident); ok && err != nil {
+			// sizeof(name) where name is a typedef, not a variable.
+			if t, _, terr := ev.typeOf(typeName{base: id.name}); terr == nil {
+				return fromScalar(scalar{k: kindUnsigned, u: uint64(sizeOf(t))}, typeULong, nil), nil
+			}
+		}
 		if err != nil {
 			return Value{}, err
 		}

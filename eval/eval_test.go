@@ -316,3 +316,34 @@ func TestExprIsReusable(t *testing.T) {
 		}
 	}
 }
+
+func TestParseCasts(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		cast bool
+	}{
+		{"(int)x", true},
+		{"(unsigned long long)x", true},
+		{"(const char *)p", true},
+		{"(struct point *)p", true},
+		{"(union u)x", true},
+		{"(myint)x", true},   // a value follows: only a cast reads so
+		{"(myint *)p", true}, // "*" then ")": only a type reads so
+		{"(myint)(x)", true},
+		{"(myint)1", true},
+		{"(x) - 1", false}, // a parenthesised expression
+		{"(x)", false},
+		{"(x) * y", false},
+		{"(x * y)", false},
+	} {
+		e, err := Parse(tc.src)
+		if err != nil {
+			t.Errorf("%s: %v", tc.src, err)
+			continue
+		}
+		_, isCast := e.root.(*cast)
+		if isCast != tc.cast {
+			t.Errorf("%s: parsed as %T, want a cast: %v", tc.src, e.root, tc.cast)
+		}
+	}
+}

@@ -297,10 +297,16 @@ func (p *parser) primary() (node, error) {
 }
 
 // tryTypeInParens parses "(" type ")" when the parenthesis holds a type
-// name; otherwise it consumes nothing and returns ok false.
+// name; otherwise it consumes nothing and returns ok false. A name that is
+// not a keyword is taken for a typedef (to be found in the program) only
+// where it cannot be an expression: before "*" and ")" as in (myint *)p,
+// or when a value follows the ")" as in (myint)x.
 func (p *parser) tryTypeInParens() (typeName, bool, error) {
 	first := p.toks[p.i+1]
-	if first.kind != tokIdent || !isTypeStart(first.text) {
+	if first.kind != tokIdent {
+		return typeName{}, false, nil
+	}
+	if !isTypeStart(first.text) && !p.typedefCast() {
 		return typeName{}, false, nil
 	}
 	p.next() // "("
@@ -312,6 +318,29 @@ func (p *parser) tryTypeInParens() (typeName, bool, error) {
 		return typeName{}, false, err
 	}
 	return tn, true, nil
+}
+
+// typedefCast looks ahead from "(" name for the shapes only a cast has.
+func (p *parser) typedefCast() bool {
+	j := p.i + 2
+	stars := 0
+	for p.toks[j].kind == tokPunct && p.toks[j].text == "*" {
+		j++
+		stars++
+	}
+	if t := p.toks[j]; t.kind != tokPunct || t.text != ")" {
+		return false
+	}
+	if stars > 0 {
+		return true
+	}
+	switch after := p.toks[j+1]; after.kind {
+	case tokIdent, tokNumber, tokChar, tokString, tokRegister:
+		return true
+	case tokPunct:
+		return after.text == "("
+	}
+	return false
 }
 
 // builtinWords are the keywords that make up C's basic type names.
@@ -360,8 +389,8 @@ func (p *parser) typeName() (typeName, error) {
 			p.next()
 			continue
 		}
-		if _, ok := fixedTypes[t.text]; ok && len(words) == 0 && tn.tag == "" && tn.base == "" {
-			tn.base = t.text
+		if len(words) == 0 && tn.tag == "" && tn.base == "" && !isTypeKeyword(t.text) {
+			tn.base = t.text // a <stdint.h> name, or a typedef of the program
 			p.next()
 			continue
 		}

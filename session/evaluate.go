@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/go-delve/delve/pkg/dwarf/godwarf"
 	"github.com/go-delve/delve/pkg/dwarf/op"
 	"github.com/go-delve/delve/pkg/dwarf/regnum"
 	"github.com/google/go-dap"
@@ -99,6 +100,12 @@ func (s *Session) dwarfRegisters(r *tracer.Regs) *op.DwarfRegisters {
 	}
 	b.regs = *op.NewDwarfRegisters(0, b.ptrs[:], binary.LittleEndian, regnum.AMD64_Rip, regnum.AMD64_Rsp, regnum.AMD64_Rbp, 0)
 	return &b.regs
+}
+
+// FindType implements eval.TypeFinder: the program's struct, union,
+// enum and typedef types, for casts.
+func (c *exprContext) FindType(tag, name string) (godwarf.Type, *symbols.Image, error) {
+	return c.s.table.FindType(c.scope.Image(), tag, name)
 }
 
 // Registers implements eval.Context.
@@ -197,6 +204,11 @@ func (r replContext) WriteRegister(name string, v uint64) error {
 
 // XState forwards eval.VectorRegisters, which embedding an interface hides.
 func (r replContext) XState() (*arch.XState, error) { return r.c.XState() }
+
+// FindType forwards eval.TypeFinder.
+func (r replContext) FindType(tag, name string) (godwarf.Type, *symbols.Image, error) {
+	return r.c.FindType(tag, name)
+}
 
 // RegisterKnown forwards eval.FrameRegisters.
 func (r replContext) RegisterKnown(reg arch.Register) bool {

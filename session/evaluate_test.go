@@ -183,6 +183,13 @@ func TestEvaluateAtStop(t *testing.T) {
 			{"(int)2.9", "2", "int"},
 			{"(double)7 / 2", "3.5", "double"},
 			{"$eflags == $rflags", "1", "int"},
+			{"((struct point *)opaque)->y", "20", "int"},
+			{"(*(struct point *)opaque).x + 1", "11", "int"},
+			{"(handle_t)(-1)", "4294967295", "handle_t"},
+			{"(handle_t)current + 1", "100", "unsigned int"},
+			{"sizeof(struct shape)", "40", "unsigned long"},
+			{"sizeof(handle_t)", "4", "unsigned long"},
+			{"(handle_t *)opaque == (void *)s->origin", "1", "int"},
 		} {
 			body, err := s.Evaluate(tc.expr, 0, "watch")
 			if err != nil {
@@ -206,6 +213,8 @@ func TestEvaluateAtStop(t *testing.T) {
 			{"1 << 40", "shift count 40 is out of range for int"},
 			{"$nosuch", `unknown register "nosuch"`},
 			{"s + s", "invalid operands to +"},
+			{"(struct nosuch *)0", `unknown type "struct nosuch"`},
+			{"(nosuch_t)1", `unknown type "nosuch_t"`},
 		} {
 			_, err := s.Evaluate(tc.expr, 0, "hover")
 			if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -18,6 +18,7 @@ type imageS2 struct {
 	locs       *locationLists                    // .debug_loc / .debug_loclists readers
 	bases      map[dwarf.Offset][]baseClass      // C++ class type -> its base classes
 	globals    map[string][]globalRef            // global variables by name (LookupVariable)
+	typeNames  map[string]dwarf.Offset           // named type definitions (FindType, exprtypes.go)
 	cplus      bool                              // the image is a C++ program (isCPlusPlus)
 	langSet    bool
 }

@@ -22,7 +22,11 @@ struct shape {
 	int sides[4];
 };
 
+typedef unsigned int handle_t;
+
 int counter = 7;
+handle_t current = 99;
+void *opaque; // points to main's origin once main runs
 static double ratio = 2.5;
 unsigned char bytes[8] = {0x11, 0x22, 0x33, 0x44, 0xde, 0xad, 0xbe, 0xef};
 const char *greeting = "hello";
@@ -49,10 +53,11 @@ int main(void) {
 	struct point origin = {10, 20};
 	struct shape sq = {"square", {1, 2}, &origin, {4, 5, 6, 7}};
 	int acc = 0;
+	opaque = &origin;
 	inspect(&sq, 5);
 	for (int i = 0; i < 1000000; i++) {
 		acc = step(i, acc) & 0xffff;
 	}
-	printf("%d %d %f %s %ld %d\n", acc, counter, ratio, greeting, big, bytes[0]);
+	printf("%d %d %f %s %ld %d %u\n", acc, counter, ratio, greeting, big, bytes[0], current);
 	return 0;
 }

@@ -1,0 +1,85 @@
+package symbols
+
+import (
+	"debug/dwarf"
+	"fmt"
+
+	"github.com/go-delve/delve/pkg/dwarf/godwarf"
+)
+
+// FindType finds a type the program defines, for casts in expressions:
+// tag "struct", "union" or "enum" with its tag name ("point" for struct
+// point; a C++ class is a struct), or tag "" for a typedef or a base type
+// ("uint32_t", "myint"). The image prefer (the frame's, may be nil) is
+// searched first, then the executable, then the other images. A type
+// declared but not defined in an image is looked for in the next.
+func (t *Table) FindType(prefer *Image, tag, name string) (godwarf.Type, *Image, error) {
+	key := tag + " " + name
+	order := []*Image{prefer, t.Executable()}
+	order = append(order, t.images...)
+	seen := map[*Image]bool{}
+	for _, im := range order {
+		if im == nil || seen[im] {
+			continue
+		}
+		seen[im] = true
+		off, ok := im.typeIndex()[key]
+		if !ok {
+			continue
+		}
+		typ, err := im.typeAt(off)
+		if err != nil {
+			return nil, nil, err
+		}
+		return typ, im, nil
+	}
+	what := name
+	if tag != "" {
+		what = tag + " " + name
+	}
+	return nil, nil, fmt.Errorf("unknown type %q: the program's debug info defines no such type", what)
+}
+
+// typeIndex maps "tag name" to the DWARF offset of the first definition
+// of each named type of the image (tag "" for typedefs and base types),
+// reading every DIE of the image once, on first use.
+func (im *Image) typeIndex() map[string]dwarf.Offset {
+	if im.s2.typeNames != nil {
+		return im.s2.typeNames
+	}
+	idx := map[string]dwarf.Offset{}
+	im.s2.typeNames = idx
+	d, err := im.DWARF()
+	if err != nil {
+		return idx
+	}
+	r := d.Reader()
+	for {
+		e, err := r.Next()
+		if err != nil || e == nil {
+			return idx
+		}
+		var tag string
+		switch e.Tag {
+		case dwarf.TagStructType, dwarf.TagClassType:
+			tag = "struct"
+		case dwarf.TagUnionType:
+			tag = "union"
+		case dwarf.TagEnumerationType:
+			tag = "enum"
+		case dwarf.TagTypedef, dwarf.TagBaseType:
+		default:
+			continue
+		}
+		name, _ := e.Val(dwarf.AttrName).(string)
+		if name == "" {
+			continue
+		}
+		if decl, _ := e.Val(dwarf.AttrDeclaration).(bool); decl {
+			continue
+		}
+		if _, dup := idx[tag+" "+name]; !dup {
+			idx[tag+" "+name] = e.Offset
+		}
+	}
+}
