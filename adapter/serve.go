@@ -57,7 +57,7 @@ func Serve(ctx context.Context, conn io.ReadWriter, opts Options) (err error) {
 	s := session.New(session.Config{Launcher: opts.Launcher, Out: w, Log: log})
 	a := &adapter{sess: s, out: w, log: log, logDAP: opts.LogDAP, handlers: handlerTable()}
 
-	go w.run()
+	w.start()
 	sessionDone := make(chan struct{})
 	go func() {
 		defer close(sessionDone)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -18,11 +19,22 @@ func serveStdio(ctx context.Context, log *slog.Logger, session sessionFunc) erro
 	}
 	defer out.Close()
 	log.Info("serving DAP on stdio")
-	return session(ctx, struct {
-		io.Reader
-		io.Writer
-	}{os.Stdin, out}, log)
+	return session(ctx, stdioConn{os.Stdin, out}, log)
 }
+
+// stdioConn is the DAP stream of stdio mode: requests from stdin, messages
+// to the stdout it took over. Its SyscallConn (stdout's) tells the adapter
+// that writes land in a kernel pipe buffer and need no writer goroutine.
+type stdioConn struct {
+	in  io.Reader
+	out *os.File
+}
+
+func (c stdioConn) Read(b []byte) (int, error)  { return c.in.Read(b) }
+func (c stdioConn) Write(b []byte) (int, error) { return c.out.Write(b) }
+
+// SyscallConn returns stdout's raw connection.
+func (c stdioConn) SyscallConn() (syscall.RawConn, error) { return c.out.SyscallConn() }
 
 // takeStdout moves the DAP stream off file descriptor 1 and points 1 at
 // stderr. In stdio mode stdout is the DAP stream and a single stray byte
