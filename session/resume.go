@@ -44,7 +44,25 @@ func (s *Session) resume(op operation) {
 	s.startRunner(op.call())
 }
 
+// asyncProcess is a tracer that runs a resume on its own thread and can
+// hand the stop to the session right there (tracer/linux's Process.Go): no
+// runner goroutine, and the `stopped` event is written by the thread that
+// saw the stop. Each wake-up of another thread saved is tens of µs on a
+// small VM.
+type asyncProcess interface {
+	Go(call func(tracer.Process) (tracer.StopEvent, error), handle func(tracer.StopEvent, error) bool, post func(tracer.StopEvent, error)) error
+}
+
+// startRunner starts call: with the tracer's Go if it has one, otherwise on
+// a runner goroutine. Either way its result reaches handleResult once, on
+// whichever goroutine holds s.mu.
 func (s *Session) startRunner(call tracerCall) {
+	if a, ok := s.proc.(asyncProcess); ok {
+		if err := a.Go(call, s.handleOnTracer, s.postResult); err != nil {
+			s.results <- runResult{err: err} // no resume runs: the buffer is free
+		}
+		return
+	}
 	p := s.proc
 	go func() {
 		var r runResult
@@ -57,6 +75,32 @@ func (s *Session) startRunner(call tracerCall) {
 		}()
 		r.ev, r.err = call(p)
 	}()
+}
+
+// handleOnTracer handles a resume's result on the tracer's thread if the
+// session is idle (s.mu free), and reports whether it did. When a request is
+// being served, the result goes to s.results instead (postResult), where
+// Run, or a halt waiting for it, takes it.
+func (s *Session) handleOnTracer(ev tracer.StopEvent, err error) bool {
+	if !s.mu.TryLock() {
+		return false
+	}
+	defer s.mu.Unlock()
+	if s.ended {
+		return false
+	}
+	s.safely("stop", func() { s.handleResult(runResult{ev: ev, err: err}) })
+	for s.pending != nil && !s.ended {
+		r := *s.pending
+		s.pending = nil
+		s.safely("stop", func() { s.handleResult(r) })
+	}
+	return true
+}
+
+// postResult queues a result that handleOnTracer could not handle.
+func (s *Session) postResult(ev tracer.StopEvent, err error) {
+	s.results <- runResult{ev: ev, err: err}
 }
 
 // halt stops a running process for the session's own needs (applying

@@ -11,6 +11,14 @@
 // runs, the session touches the process only through Interrupt. Output pumps
 // (one per debuggee pipe) send `output` events straight to the Sender.
 //
+// One exception, for speed (resume.go): a tracer with Go (tracer/linux)
+// replaces the runner goroutine, and when the session is idle it handles
+// the stop on the tracer's own thread, so the thread that saw the stop
+// writes the `stopped` event. Whoever handles an input holds s.mu: Run
+// while it serves a job or a result, the tracer's thread only if it gets
+// s.mu with TryLock (otherwise the result goes to Run as before), so inputs
+// are still handled one at a time.
+//
 // Orderings that follow from this: a request's job sends its response
 // before it returns, and a runner's result is handled only between jobs,
 // so `continue`'s response always precedes the `stopped` event it leads
@@ -88,6 +96,7 @@ type Session struct {
 	out      Sender
 	log      *slog.Logger
 
+	mu      sync.Mutex // held by whoever handles an input: Run, or the tracer (resume.go)
 	jobs    chan func()
 	results chan runResult
 	done    chan struct{}
@@ -178,10 +187,13 @@ func (s *Session) Run(ctx context.Context) {
 	for !s.ended {
 		select {
 		case job := <-s.jobs:
+			s.mu.Lock()
 			job()
 		case r := <-s.results:
+			s.mu.Lock()
 			s.safely("stop", func() { s.handleResult(r) })
 		case <-ctx.Done():
+			s.mu.Lock()
 			s.safely("close", s.Close)
 			s.ended = true
 		}
@@ -190,6 +202,7 @@ func (s *Session) Run(ctx context.Context) {
 			s.pending = nil
 			s.safely("stop", func() { s.handleResult(r) })
 		}
+		s.mu.Unlock()
 	}
 }
 
