@@ -2,6 +2,7 @@ package adapter
 
 import (
 	"bufio"
+	"debug/elf"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -681,4 +682,99 @@ func BenchmarkDisassembleAroundPC(b *testing.B) {
 	for b.Loop() {
 		requestDisassemble(b, c, top.InstructionPointerReference, -50, 100)
 	}
+}
+
+// TestDisassembleBackwardsInLibc disassembles libc, which has symbols but
+// no debug info, static functions only .symtab would name, and alignment
+// padding between functions, backwards from a few of its functions: every
+// instruction must start where objdump's linear sweep (from an earlier
+// function's start) starts one.
+func TestDisassembleBackwardsInLibc(t *testing.T) {
+	c, pid, _ := inspectStop(t, "inspect")
+	path, base := libcMapping(t, pid)
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	syms, err := f.DynamicSymbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"puts", "qsort", "abort", "fclose", "getenv"} {
+		var target, from uint64
+		for _, s := range syms {
+			if s.Name == name && elf.ST_TYPE(s.Info) == elf.STT_FUNC {
+				target = s.Value
+			}
+		}
+		if target == 0 {
+			t.Errorf("libc exports no %s", name)
+			continue
+		}
+		for _, s := range syms {
+			if elf.ST_TYPE(s.Info) == elf.STT_FUNC && s.Value+0x200 <= target && s.Value > from {
+				from = s.Value
+			}
+		}
+		out, err := exec.Command("objdump", "-d", "-w", fmt.Sprintf("--start-address=%#x", from), fmt.Sprintf("--stop-address=%#x", target+0x80), path).CombinedOutput()
+		if err != nil {
+			t.Fatalf("objdump: %v\n%s", err, out)
+		}
+		var want []objdumpInst
+		at := -1
+		for _, line := range strings.Split(string(out), "\n") {
+			if m := objdumpLine.FindStringSubmatch(line); m != nil {
+				addr, _ := strconv.ParseUint(m[1], 16, 64)
+				if addr == target {
+					at = len(want)
+				}
+				want = append(want, objdumpInst{addr + base, strings.TrimSpace(m[2]), m[3]})
+			}
+		}
+		if at < 40 {
+			t.Fatalf("objdump shows %d instructions before %s, want 40 or more", at, name)
+		}
+		insts := requestDisassemble(t, c, fmt.Sprintf("%#x", base+target), -40, 50)
+		if insts[40].Address != fmt.Sprintf("%#x", base+target) || insts[40].Symbol == "" {
+			t.Errorf("instruction 40 before %s: %+v, want %s's first instruction, named", name, insts[40], name)
+		}
+		// objdump leaves out the bytes between sections (alignment gaps),
+		// which dapproc shows as they are: an instruction there must not
+		// overlap one of objdump's; elsewhere it must be one of them.
+		for i, got := range insts {
+			addr := mustAddr(t, got.Address)
+			for _, w := range want {
+				if addr >= w.addr && addr < w.addr+uint64(len(strings.Fields(w.bytes))) {
+					if addr != w.addr || got.InstructionBytes != w.bytes {
+						t.Errorf("%s, instruction %d: %s [%s] %s, objdump %#x [%s] %s", name, i, got.Address, got.InstructionBytes, got.Instruction, w.addr, w.bytes, w.text)
+					}
+					break
+				}
+			}
+		}
+	}
+}
+
+// libcMapping returns the path of the libc that process pid maps, and its
+// load bias (the start of its mapping at file offset 0).
+func libcMapping(t *testing.T, pid int) (string, uint64) {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/maps", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 6 && strings.Contains(fields[5], "/libc.so") && fields[2] == "00000000" {
+			start, _, _ := strings.Cut(fields[0], "-")
+			base, err := strconv.ParseUint(start, 16, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fields[5], base
+		}
+	}
+	t.Fatalf("process %d maps no libc", pid)
+	return "", 0
 }

@@ -119,28 +119,46 @@ func (s *Session) instructionsBefore(addr uint64, n int) []arch.Inst {
 	return out
 }
 
+// maxSymbolGap bounds how far back syncPoint looks for a function start.
+const maxSymbolGap = 16 << 10
+
 // syncPoint returns an instruction boundary before anchor from which
-// decoding forward reaches anchor: the start of the function holding
-// anchor-1; in code without symbols, a point a few instructions back from
-// which decoding lands exactly on anchor.
+// decoding forward reaches anchor: the nearer of the start of the section
+// holding anchor-1 (where objdump starts its sweep) and the start of the
+// function holding anchor-1, or of the function before the alignment
+// padding or unnamed code that holds it (decoded on from there, as objdump
+// does). In memory no image describes, it is a point a few instructions
+// back from which decoding lands exactly on anchor.
 func (s *Session) syncPoint(anchor uint64) (uint64, bool) {
 	if anchor == 0 {
 		return 0, false
 	}
-	if fn, ok := s.table.FunctionAt(anchor - 1); ok && fn.Entry < anchor {
-		return fn.Entry, true
+	start, found := s.sectionStart(anchor - 1)
+	const padding = 64 // alignment fill between functions is shorter
+	// Byte by byte over the padding, then in growing strides over code
+	// that no symbol covers, such as a library's static functions when
+	// only .dynsym is left.
+	for back := uint64(1); back <= maxSymbolGap && back <= anchor && (!found || anchor-back >= start); back += max(1, back/padding*16) {
+		if fn, ok := s.table.FunctionAt(anchor - back); ok && fn.Entry < anchor {
+			if !found || fn.Entry > start {
+				start, found = fn.Entry, true
+			}
+			break
+		}
+	}
+	if found && anchor-start <= maxDecodeBack {
+		return start, true
 	}
 	var probe [1]byte
+	if anchor < padding {
+		return 0, false
+	}
 	if n, _ := s.proc.ReadMemory(anchor-1, probe[:]); n == 0 {
 		return 0, false
 	}
 	// x86 decoding resynchronises within a few instructions: try starting
 	// points at growing distances until one decodes exactly onto anchor.
-	const span = 64
-	if anchor < span {
-		return 0, false
-	}
-	for back := uint64(span); back > 0; back-- {
+	for back := uint64(padding); back > 0; back-- {
 		insts := s.decodeBetween(anchor-back, anchor)
 		if len(insts) > 0 {
 			last := insts[len(insts)-1]
@@ -152,10 +170,30 @@ func (s *Session) syncPoint(anchor uint64) (uint64, bool) {
 	return 0, false
 }
 
+// maxDecodeBack bounds how much code is decoded to find the instructions
+// before an address.
+const maxDecodeBack = 1 << 20
+
+// sectionStart returns the run-time start of the executable ELF section
+// that holds addr.
+func (s *Session) sectionStart(addr uint64) (uint64, bool) {
+	im := s.table.ImageAt(addr)
+	if im == nil || im.ELF() == nil {
+		return 0, false
+	}
+	link := addr - im.Bias
+	for _, sec := range im.ELF().Sections {
+		if sec.Flags&elf.SHF_EXECINSTR != 0 && link >= sec.Addr && link < sec.Addr+sec.Size {
+			return sec.Addr + im.Bias, true
+		}
+	}
+	return 0, false
+}
+
 // decodeBetween decodes the instructions from start up to end; the last
 // one may run past end when start was not on a boundary leading to it.
 func (s *Session) decodeBetween(start, end uint64) []arch.Inst {
-	if end <= start || end-start > 1<<20 {
+	if end <= start || end-start > maxDecodeBack {
 		return nil
 	}
 	code := make([]byte, end-start+arch.MaxInstLen)
