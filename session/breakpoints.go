@@ -303,6 +303,9 @@ func (s *Session) resolve(bp *breakpoint) {
 		addrs = a
 	case instructionBP:
 		a, err := instructionAddress(bp.ref, bp.offset)
+		if err == nil {
+			err = s.checkInstructionStart(a)
+		}
 		if err != nil {
 			bp.invalid = true
 			bp.message = err.Error()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-dap"
 
+	"github.com/dapproc/dapproc/arch"
 	"github.com/dapproc/dapproc/symbols"
 )
 
@@ -83,3 +84,31 @@ func instructionAddress(ref string, offset int) (uint64, error) {
 	}
 	return addr, nil
 }
+
+// checkInstructionStart returns an error if addr is inside an instruction
+// of the function around it (decoded from the function's entry): an int3
+// there would change what that instruction does. Code outside any known
+// function, or that does not decode, is not checked.
+func (s *Session) checkInstructionStart(addr uint64) error {
+	fn, ok := s.table.FunctionAt(addr)
+	if !ok || addr <= fn.Entry || addr >= fn.End || addr-fn.Entry > maxCheckedOffset {
+		return nil
+	}
+	code := make([]byte, addr-fn.Entry+arch.MaxInstLen)
+	n, _ := s.proc.ReadMemory(fn.Entry, code)
+	code = code[:n]
+	for pc := fn.Entry; pc < addr; {
+		inst, err := arch.Decode(code[pc-fn.Entry:], pc)
+		if err != nil {
+			return nil
+		}
+		if pc+uint64(inst.Len) > addr {
+			return fmt.Errorf("%#x is inside the %d-byte instruction at %#x: an instruction breakpoint goes on an instruction's first byte", addr, inst.Len, pc)
+		}
+		pc += uint64(inst.Len)
+	}
+	return nil
+}
+
+// maxCheckedOffset bounds the decoding done by checkInstructionStart.
+const maxCheckedOffset = 1 << 16
