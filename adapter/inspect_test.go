@@ -778,3 +778,46 @@ func libcMapping(t *testing.T, pid int) (string, uint64) {
 	t.Fatalf("process %d maps no libc", pid)
 	return "", 0
 }
+
+// TestScopesOfAnotherThread stops in a worker thread and inspects both it
+// and the main thread: each frame's registers and locals are its own
+// thread's. (Where the main thread is then varies: in pthread_create's
+// clone3 or in pthread_join; only its top frame is looked at.)
+func TestScopesOfAnotherThread(t *testing.T) {
+	const src = "session_threads.c"
+	c := startReal(t)
+	pid := launchInspect(t, c, fixture.C(t, src, "-pthread"))
+	requestBreakpoints(t, c, fixture.Source(t, src), fixture.Line(t, src, "worker"))
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	var tid int
+	for tid == 0 {
+		switch m := c.nextNonOutput().(type) {
+		case *dap.ThreadEvent:
+		case *dap.StoppedEvent:
+			tid = m.Body.ThreadId
+		default:
+			t.Fatalf("got %T %+v, want the worker's stop", m, m)
+		}
+	}
+	if tid == pid {
+		t.Fatalf("the worker's breakpoint stopped the main thread")
+	}
+	worker := requestStack(t, c, tid, 0, 1).Body.StackFrames[0]
+	workerScopes := requestScopes(t, c, worker.Id)
+	params := byName(t, requestVariables(t, c, dap.VariablesArguments{VariablesReference: workerScopes["Locals"].VariablesReference}))
+	i, err := strconv.Atoi(params["i"].Value)
+	if err != nil || i < 0 || i > 3 || params["arg"].Value != fmt.Sprintf("%#x", i) {
+		t.Errorf("worker's i = %q, arg = %q: want i in 0..3 and arg the same number", params["i"].Value, params["arg"].Value)
+	}
+
+	mainTop := requestStack(t, c, pid, 0, 1).Body.StackFrames[0]
+	mainRegs := byName(t, requestVariables(t, c, dap.VariablesArguments{VariablesReference: requestScopes(t, c, mainTop.Id)["Registers"].VariablesReference}))
+	workerRegs := byName(t, requestVariables(t, c, dap.VariablesArguments{VariablesReference: workerScopes["Registers"].VariablesReference}))
+	if mainRegs["rip"].Value != mainTop.InstructionPointerReference || workerRegs["rip"].Value != worker.InstructionPointerReference {
+		t.Errorf("rip: main %s (frame %s), worker %s (frame %s)", mainRegs["rip"].Value, mainTop.InstructionPointerReference, workerRegs["rip"].Value, worker.InstructionPointerReference)
+	}
+	if mainRegs["fs_base"].Value == workerRegs["fs_base"].Value {
+		t.Errorf("main and worker share fs_base %s: each thread has its own thread pointer", mainRegs["fs_base"].Value)
+	}
+}
