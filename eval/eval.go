@@ -260,6 +260,10 @@ func (ev *evaluator) index(n *index) (Value, error) {
 	switch t := resolve(x.Type).(type) {
 	case *godwarf.ArrayType:
 		return ev.element(x, t, i)
+	case *godwarf.SliceType:
+		return ev.goElement(x, t.ElemType, i)
+	case *godwarf.StringType:
+		return ev.goElement(x, typeUInt8, i)
 	case *godwarf.PtrType:
 		p, err := toScalar(ev.ctx, &x)
 		if err != nil {
@@ -275,6 +279,38 @@ func (ev *evaluator) index(n *index) (Value, error) {
 		return InMemoryValue(t.Type, x.Image, p.u+uint64(i*esize)), nil
 	}
 	return Value{}, fmt.Errorf("cannot index %s: it is not an array or a pointer", typeString(&x))
+}
+
+// goHeader reads the data pointer and length that start a Go slice or
+// string.
+func (ev *evaluator) goHeader(x Value) (ptr, n uint64, err error) {
+	b := x.Data
+	if b == nil {
+		if !x.InMemory {
+			return 0, 0, fmt.Errorf("%s has no contents", typeString(&x))
+		}
+		b = make([]byte, 16)
+		if n, err := ev.ctx.ReadMemory(x.Addr, b); err != nil || n != 16 {
+			return 0, 0, fmt.Errorf("cannot read memory at %#x", x.Addr)
+		}
+	}
+	if len(b) < 16 {
+		return 0, 0, fmt.Errorf("%s: a header of %d bytes", typeString(&x), len(b))
+	}
+	return binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:]), nil
+}
+
+// goElement is element i of a Go slice or byte i of a Go string, checked
+// against the length as Go checks it.
+func (ev *evaluator) goElement(x Value, elem godwarf.Type, i int64) (Value, error) {
+	ptr, n, err := ev.goHeader(x)
+	if err != nil {
+		return Value{}, err
+	}
+	if i < 0 || uint64(i) >= n {
+		return Value{}, fmt.Errorf("index %d is out of range (length %d)", i, n)
+	}
+	return InMemoryValue(elem, x.Image, ptr+uint64(i*sizeOf(elem))), nil
 }
 
 // pointeeSize is the size pointer arithmetic scales by: the target's, or
@@ -410,6 +446,16 @@ func (ev *evaluator) text(n node) string {
 // a string literal.
 func (ev *evaluator) stringEqual(x Value, lit string) (bool, error) {
 	switch t := resolve(x.Type).(type) {
+	case *godwarf.StringType:
+		ptr, n, err := ev.goHeader(x)
+		if err != nil || n != uint64(len(lit)) || n == 0 {
+			return err == nil && n == uint64(len(lit)), err
+		}
+		buf := make([]byte, n)
+		if got, err := ev.ctx.ReadMemory(ptr, buf); err != nil || got != len(buf) {
+			return false, fmt.Errorf("cannot read memory at %#x", ptr)
+		}
+		return string(buf) == lit, nil
 	case *godwarf.PtrType, *godwarf.ArrayType:
 		var elem godwarf.Type
 		if p, ok := t.(*godwarf.PtrType); ok {

@@ -28,6 +28,7 @@ var (
 	typeDouble     = &godwarf.FloatType{BasicType: basic("double", 8)}
 	typeLongDouble = &godwarf.FloatType{BasicType: basic("long double", 16)}
 	typeUInt128    = &godwarf.UintType{BasicType: basic("unsigned __int128", 16)}
+	typeUInt8      = &godwarf.UintType{BasicType: basic("uint8", 1)} // a byte of a Go string
 )
 
 // builtinTypes are the types a cast may name with C's keywords, by their

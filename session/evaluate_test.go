@@ -33,7 +33,12 @@ func (c chanSender) Send(m dap.Message) {
 // thread. The process is killed when the test ends.
 func stopAt(t testing.TB, src, marker string) (*Session, int) {
 	t.Helper()
-	prog := fixture.C(t, src)
+	return stopIn(t, fixture.C(t, src), src, marker)
+}
+
+// stopIn is stopAt for a program already built from src.
+func stopIn(t testing.TB, prog, src, marker string) (*Session, int) {
+	t.Helper()
 	out := make(chanSender, 1024)
 	s := New(Config{Launcher: linuxtracer.Launcher{}, Out: out})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -362,6 +367,37 @@ func TestEvaluateFunctionName(t *testing.T) {
 		}
 		if ptr, err := s.Evaluate("&step", 0, "watch"); err != nil || ptr.Type != "int (*)(int, int)" {
 			t.Errorf("&step = %+v, %v; want an int (*)(int, int)", ptr, err)
+		}
+	})
+}
+
+// TestEvaluateGo checks Go strings, slices, struct pointers and a package
+// variable named without its package.
+func TestEvaluateGo(t *testing.T) {
+	s, _ := stopIn(t, fixture.Go(t, "expr_go"), "expr_go/main.go", "go_describe")
+	on(t, s, func() {
+		for _, tc := range []struct{ expr, value, typ string }{
+			{"it.count + it.next.count", "3", "int"},
+			{"it->next->count", "2", "int"},
+			{"total", "40", "int"},
+			{"scores[1] * 2", "40", "int"},
+			{"tags[1]", `"green"`, "string"},
+			{`tags[0] == "red"`, "1", "int"},
+			{`it.name == "first"`, "1", "int"},
+			{`it.name != "firs"`, "1", "int"},
+			{"it.name[1]", "105", "uint8"},
+		} {
+			body, err := s.Evaluate(tc.expr, 0, "watch")
+			if err != nil {
+				t.Errorf("evaluate %q: %v", tc.expr, err)
+				continue
+			}
+			if body.Result != tc.value || body.Type != tc.typ {
+				t.Errorf("evaluate %q = %q (%s), want %q (%s)", tc.expr, body.Result, body.Type, tc.value, tc.typ)
+			}
+		}
+		if _, err := s.Evaluate("scores[3]", 0, "watch"); err == nil || !strings.Contains(err.Error(), "index 3 is out of range (length 3)") {
+			t.Errorf("scores[3]: %v, want an index out of range", err)
 		}
 	})
 }

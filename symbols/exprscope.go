@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/go-delve/delve/pkg/dwarf/frame"
 	"github.com/go-delve/delve/pkg/dwarf/godwarf"
@@ -194,12 +195,40 @@ func (e ErrNoVariable) Error() string { return fmt.Sprintf("unknown identifier %
 
 // Lookup finds what a user means by name in the scope: a local (the
 // innermost of several), else a parameter, else a global or static of the
-// scope's image (of its compile unit first), else of another image. It
-// returns ErrNoVariable when nothing has that name.
+// scope's image (of its compile unit first), else of another image; in Go
+// code a global of the function's package may be named without it
+// ("total" for "main.total"). It returns ErrNoVariable when nothing has
+// that name.
 func (s *Scope) Lookup(name string) (*Binding, error) {
 	if b, ok := s.names[name]; ok {
 		return b, nil
 	}
+	b, err := s.lookupGlobal(name)
+	if err != nil && s.fn != nil && !strings.Contains(name, ".") {
+		if pkg := goPackage(s.fn.Name); pkg != "" {
+			if b, err = s.lookupGlobal(pkg + "." + name); err == nil {
+				s.names[name] = b
+				return b, nil
+			}
+			err = ErrNoVariable{name}
+		}
+	}
+	return b, err
+}
+
+// goPackage returns the package path of a Go function's qualified name
+// ("main" of "main.describe", "net/http" of "net/http.(*Server).Serve"),
+// or "" for a name that is not one.
+func goPackage(fn string) string {
+	slash := strings.LastIndexByte(fn, '/')
+	dot := strings.IndexByte(fn[slash+1:], '.')
+	if dot <= 0 || strings.ContainsAny(fn, " :(") && !strings.Contains(fn, ".(") {
+		return ""
+	}
+	return fn[:slash+1+dot]
+}
+
+func (s *Scope) lookupGlobal(name string) (*Binding, error) {
 	images := s.tab.images
 	if s.im != nil {
 		images = append([]*Image{s.im}, s.tab.images...)

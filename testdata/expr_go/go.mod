@@ -1,0 +1,3 @@
+module exprgo
+
+go 1.26
