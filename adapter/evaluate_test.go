@@ -182,3 +182,14 @@ func addHex(t *testing.T, hex string, n uint64) string {
 	}
 	return fmt.Sprintf("%#x", a+n)
 }
+
+func TestEvaluateWhileRunning(t *testing.T) {
+	c := startReal(t)
+	runSpin(t, c)
+	for _, context := range []string{"watch", "hover", "repl"} {
+		seq := c.send("evaluate", &dap.EvaluateRequest{Arguments: dap.EvaluateArguments{Expression: "1 + 1", Context: context}})
+		if e := expectError(c, seq); e.Message != "notStopped" {
+			t.Errorf("evaluate (%s) while running: %q, want notStopped", context, e.Message)
+		}
+	}
+}
