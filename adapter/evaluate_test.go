@@ -188,8 +188,9 @@ func TestEvaluateWhileRunning(t *testing.T) {
 	runSpin(t, c)
 	for _, context := range []string{"watch", "hover", "repl"} {
 		seq := c.send("evaluate", &dap.EvaluateRequest{Arguments: dap.EvaluateArguments{Expression: "1 + 1", Context: context}})
-		if e := expectError(c, seq); e.Message != "notStopped" {
-			t.Errorf("evaluate (%s) while running: %q, want notStopped", context, e.Message)
+		m := c.nextNonOutput() // the spinning program prints
+		if e, ok := m.(*dap.ErrorResponse); !ok || e.RequestSeq != seq || e.Message != "notStopped" {
+			t.Errorf("evaluate (%s) while running: %+v, want a notStopped error", context, m)
 		}
 	}
 }
