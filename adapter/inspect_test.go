@@ -602,6 +602,15 @@ func TestDisassembleMatchesObjdump(t *testing.T) {
 			t.Errorf("unmapped instruction %d: %+v", i, in)
 		}
 	}
+	insts = requestDisassemble(t, c, "0xfffffffffffffff0", 0, 3000)
+	if last := insts[len(insts)-1]; last.Instruction != "??" || last.Address != fmt.Sprintf("%#x", 3000-16-1) {
+		t.Errorf("past the end of the address space: %+v, want ?? entries wrapping to 0", last)
+	}
+	seq := c.send("disassemble", &dap.DisassembleRequest{Arguments: dap.DisassembleArguments{
+		MemoryReference: top.InstructionPointerReference, InstructionCount: 1 << 20}})
+	if e := expectError(c, seq); !strings.Contains(e.Body.Error.Format, "at most") {
+		t.Errorf("disassemble of a million instructions: %s", e.Body.Error.Format)
+	}
 }
 
 func mustAddr(t testing.TB, s string) uint64 {

@@ -38,8 +38,8 @@ func (s *Session) Disassemble(ref string, offset, instOffset, count int, resolve
 	if count <= 0 {
 		return []dap.DisassembledInstruction{}, nil
 	}
-	if count > maxDisassemble {
-		return nil, fmt.Errorf("disassemble of %d instructions: ask for at most %d at a time", count, maxDisassemble)
+	if count > maxDisassemble || instOffset > maxDisassemble*10 || instOffset < -maxDisassemble*10 {
+		return nil, fmt.Errorf("disassemble of %d instructions at instructionOffset %d: ask for at most %d at a time, at most %d away", count, instOffset, maxDisassemble, maxDisassemble*10)
 	}
 	var insts []arch.Inst
 	if instOffset < 0 {
@@ -64,8 +64,12 @@ func (s *Session) instructionsFrom(addr uint64, n int) []arch.Inst {
 		code := make([]byte, min((n-len(out))*arch.MaxInstLen, 64<<10))
 		got, _ := s.proc.ReadMemory(addr, code)
 		if got == 0 {
-			out = append(out, unreadableInst(addr))
-			addr++
+			// The rest of the page is as unreadable: pad it without
+			// asking again byte by byte.
+			for rest := pageSize - addr%pageSize; rest > 0 && len(out) < n; rest-- {
+				out = append(out, unreadableInst(addr))
+				addr++
+			}
 			continue
 		}
 		memoryEnds := got < len(code)
