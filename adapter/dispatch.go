@@ -105,6 +105,12 @@ func (a *adapter) read(r *bufio.Reader) error {
 		if a.logDAP {
 			a.log.Debug("dap in", "json", string(content))
 		}
+		if resp, ok := msg.(dap.ResponseMessage); ok {
+			if err := a.sess.Do(func() { a.reverseResponse(resp) }); err != nil {
+				return errSessionEnded
+			}
+			continue
+		}
 		req, ok := msg.(dap.RequestMessage)
 		if !ok {
 			a.log.Warn("ignoring a message that is not a request", "type", fmt.Sprintf("%T", msg))
@@ -150,9 +156,12 @@ func (a *adapter) serve(req dap.RequestMessage) {
 		return
 	}
 	resp, err := a.runHandler(h, req)
-	if err != nil {
+	switch {
+	case err != nil:
 		a.sendError(r, r.Seq, err)
-	} else {
+	case resp == nil:
+		// The session answers later (a launch in the client's terminal).
+	default:
 		h := resp.GetResponse()
 		h.RequestSeq, h.Success, h.Command = r.Seq, true, r.Command
 		a.out.Send(resp)

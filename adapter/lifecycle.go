@@ -55,12 +55,19 @@ type launchArguments struct {
 	Cwd         string          `json:"cwd"`
 	Env         json.RawMessage `json:"env"`
 	StopOnEntry bool            `json:"stopOnEntry"`
+	// Console is "internalConsole" (the default), "integratedTerminal"
+	// or "externalTerminal".
+	Console string `json:"console"`
 }
 
 func launch(s *session.Session, req *dap.LaunchRequest) (dap.ResponseMessage, error) {
 	args, err := parseLaunch(req.Arguments)
 	if err != nil {
 		return nil, err
+	}
+	if args.Terminal != "" && s.CanRunInTerminal() {
+		// The session answers once the program runs in the terminal.
+		return nil, s.LaunchInTerminal(req.Seq, args)
 	}
 	if err := s.Launch(args); err != nil {
 		return nil, err
@@ -81,7 +88,18 @@ func parseLaunch(raw json.RawMessage) (session.LaunchArgs, error) {
 	if err != nil {
 		return session.LaunchArgs{}, err
 	}
+	var terminal string
+	switch args.Console {
+	case "", "internalConsole":
+	case "integratedTerminal":
+		terminal = "integrated"
+	case "externalTerminal":
+		terminal = "external"
+	default:
+		return session.LaunchArgs{}, fmt.Errorf(`launch "console" %q: use "internalConsole", "integratedTerminal" or "externalTerminal"`, args.Console)
+	}
 	return session.LaunchArgs{
+		Terminal: terminal,
 		Config: tracer.LaunchConfig{
 			Program: args.Program,
 			Args:    args.Args,

@@ -1,11 +1,19 @@
 package adapter
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-dap"
+	"golang.org/x/sys/unix"
 
 	"github.com/dapproc/dapproc/internal/fixture"
 )
@@ -76,4 +84,138 @@ func TestRestart(t *testing.T) {
 
 	seq = c.send("cancel", &dap.CancelRequest{Arguments: &dap.CancelArguments{RequestId: seq}})
 	wantResponse[*dap.CancelResponse](c, seq)
+}
+
+// openPty returns a new pseudo-terminal's controller and the path of its
+// other side.
+func openPty(t *testing.T) (*os.File, string) {
+	t.Helper()
+	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatalf("open /dev/ptmx: %v", err)
+	}
+	t.Cleanup(func() { ptmx.Close() })
+	if err := unix.IoctlSetPointerInt(int(ptmx.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatalf("unlock pty: %v", err)
+	}
+	n, err := unix.IoctlGetInt(int(ptmx.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Fatalf("pty number: %v", err)
+	}
+	return ptmx, fmt.Sprintf("/dev/pts/%d", n)
+}
+
+// runInTerminal does what an editor does with the runInTerminal reverse
+// request: it runs the command in a new terminal (here a pty, made the
+// controlling terminal of a new session) and answers. It returns the
+// terminal's output, complete once the program has exited.
+//
+// The command runs through `setsid -f`, so that it is not a child of this
+// test process: the tracer attaches to it from this same process, and a
+// parent's wait for its child would take the tracer's ptrace stops.
+func runInTerminal(t *testing.T, c *client, req *dap.RunInTerminalRequest) (output func() string) {
+	t.Helper()
+	ptmx, tty := openPty(t)
+	slave, err := os.OpenFile(tty, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatalf("open %s: %v", tty, err)
+	}
+	cmd := exec.Command("setsid", append([]string{"-f", "-c"}, req.Arguments.Args...)...)
+	cmd.Dir = req.Arguments.Cwd
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	err = cmd.Run()
+	slave.Close()
+	if err != nil {
+		t.Fatalf("run %v: %v", req.Arguments.Args, err)
+	}
+	var out bytes.Buffer
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		io.Copy(&out, ptmx) // ends with EIO once the program, the last user of the terminal, is gone
+	}()
+	c.seq++
+	resp := &dap.RunInTerminalResponse{
+		Response: dap.Response{ProtocolMessage: dap.ProtocolMessage{Seq: c.seq, Type: "response"},
+			RequestSeq: req.Seq, Success: true, Command: "runInTerminal"},
+		Body: dap.RunInTerminalResponseBody{ShellProcessId: cmd.Process.Pid},
+	}
+	c.conn.SetWriteDeadline(time.Now().Add(readTimeout))
+	if err := dap.WriteProtocolMessage(c.conn, resp); err != nil {
+		t.Fatalf("answer runInTerminal: %v", err)
+	}
+	return func() string {
+		select {
+		case <-read:
+		case <-time.After(readTimeout):
+			t.Fatalf("the terminal's output did not end")
+		}
+		return out.String()
+	}
+}
+
+// TestLaunchInTerminal: with console integratedTerminal and a client that
+// runs commands in terminals, the launch answers only once the program is
+// started through runInTerminal and attached; configurationDone sent
+// before that is honoured; the breakpoint binds when the stub execs the
+// program, which runs on a real tty (isatty, and its exit code 0).
+func TestLaunchInTerminal(t *testing.T) {
+	prog := fixture.C(t, "step_tty.c")
+	c := startReal(t)
+	seq := c.send("initialize", &dap.InitializeRequest{Arguments: dap.InitializeRequestArguments{
+		AdapterID: "test", SupportsRunInTerminalRequest: true}})
+	if caps := expectResponse[*dap.InitializeResponse](c, seq).Body; !caps.SupportsRestartRequest {
+		t.Errorf("restart not advertised: %+v", caps)
+	}
+	expect[*dap.InitializedEvent](c)
+	args, _ := json.Marshal(map[string]any{"program": prog, "console": "integratedTerminal", "args": []string{"x y"}})
+	launchSeq := c.send("launch", &dap.LaunchRequest{Arguments: args})
+	rit := expect[*dap.RunInTerminalRequest](c)
+	if a := rit.Arguments; a.Kind != "integrated" || !slices.Contains(a.Args, prog) || a.Args[len(a.Args)-1] != "x y" {
+		t.Fatalf("runInTerminal arguments %+v, want an integrated terminal running %s with its argument", a, prog)
+	}
+	line := fixture.Line(t, "step_tty.c", "tty_print")
+	bps := requestBreakpoints(t, c, fixture.Source(t, "step_tty.c"), line)
+	if bps[0].Verified {
+		t.Fatalf("breakpoint verified before the program exists: %+v", bps[0])
+	}
+	seq = c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	expectResponse[*dap.ConfigurationDoneResponse](c, seq)
+
+	output := runInTerminal(t, c, rit)
+	expectResponse[*dap.LaunchResponse](c, launchSeq)
+	pe := expect[*dap.ProcessEvent](c)
+	pid := pe.Body.SystemProcessId
+	if pe.Body.StartMethod != "launch" {
+		t.Errorf("process event %+v, want start method launch", pe.Body)
+	}
+	if ev := want[*dap.ThreadEvent](c); ev.Body.ThreadId != pid {
+		t.Errorf("thread event %+v, want thread %d", ev.Body, pid)
+	}
+	if ev := want[*dap.BreakpointEvent](c); !ev.Body.Breakpoint.Verified || ev.Body.Breakpoint.Line != line {
+		t.Errorf("breakpoint event %+v, want it verified at line %d once the program is exec'd", ev.Body, line)
+	}
+	wantStopped(t, c, "breakpoint", pid)
+	wantTop(t, c, pid, "main", line)
+	continueThread(t, c, pid)
+	wantExit(t, c, 0)
+	if out := output(); !strings.Contains(out, "isatty 1") {
+		t.Errorf("terminal output %q, want isatty 1", out)
+	}
+}
+
+// TestTerminalFallback: a client without runInTerminal gets the program
+// in the debug console, with a console line that says so.
+func TestTerminalFallback(t *testing.T) {
+	c := startReal(t)
+	pid := launchReal(t, c, map[string]any{"program": fixture.C(t, "step_tty.c"), "console": "externalTerminal"})
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	wantExit(t, c, 3)
+	if !strings.Contains(c.out.console.String(), "cannot run the program in a terminal") {
+		t.Errorf("console %q does not say why there is no terminal", c.out.console.String())
+	}
+	if out := c.out.stdout.String(); out != "isatty 0\n" {
+		t.Errorf("stdout %q (pid %d)", out, pid)
+	}
 }

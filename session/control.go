@@ -165,6 +165,7 @@ func (s *Session) Pause() error {
 // running. terminate nil means the default: kill what we launched, leave
 // what we attached to.
 func (s *Session) Disconnect(terminate *bool) error {
+	s.cancelTerminal()
 	kill := !s.attached
 	if terminate != nil {
 		kill = *terminate

@@ -22,8 +22,9 @@ type ClientCaps struct {
 // for restart, module events, runInTerminal and progress.
 type launchState struct {
 	client       ClientCaps
-	args         LaunchArgs // the last launch's, which restart repeats
-	modulesAsked bool       // the client asked for `modules`: send `module` events
+	args         LaunchArgs      // the last launch's, which restart repeats
+	modulesAsked bool            // the client asked for `modules`: send `module` events
+	terminal     *terminalLaunch // a launch in the client's terminal, until the program execs
 }
 
 // SetClient records what the client supports, from `initialize`.
@@ -44,7 +45,14 @@ func (s *Session) Initialize() error {
 type LaunchArgs struct {
 	Config      tracer.LaunchConfig
 	StopOnEntry bool
+	// Terminal is "integrated" or "external" when the launch's console
+	// asks for a terminal (LaunchInTerminal); "" for the debug console.
+	Terminal string
 }
+
+// CanRunInTerminal reports whether the client runs commands in a terminal
+// for the session (runInTerminal).
+func (s *Session) CanRunInTerminal() bool { return s.launch.client.RunInTerminal }
 
 // Launch starts the program stopped at its entry and moves to configuring.
 // The `process` event and a `thread` started event per thread follow the
@@ -63,6 +71,12 @@ func (s *Session) Launch(args LaunchArgs) error {
 	s.launch.args = args
 	s.stopOnEntry = args.StopOnEntry
 	s.start(p, false, "launch")
+	if args.Terminal != "" {
+		s.queueAfterResponse(&dap.OutputEvent{Event: dap.Event{Event: "output"}, Body: dap.OutputEventBody{
+			Category: "console",
+			Output:   "dapproc: this client cannot run the program in a terminal (no runInTerminal support); its output comes here and its input is /dev/null\n",
+		}})
+	}
 	return nil
 }
 
@@ -93,6 +107,8 @@ func (s *Session) Restart(args *LaunchArgs) error {
 		return ErrNoProcess
 	case s.attached:
 		return errors.New("restart works for launched programs only: detach (disconnect) and attach again")
+	case s.launch.args.Terminal != "":
+		return errors.New("restart of a program started in a terminal is not supported: stop the session and start it again")
 	}
 	next := s.launch.args
 	if args != nil {
@@ -195,6 +211,9 @@ func (s *Session) ConfigurationDone() error {
 	switch s.state {
 	case Configuring:
 	case Initializing:
+		if s.terminalConfigured() {
+			return nil
+		}
 		return ErrNoProcess
 	default:
 		return ErrBadState{"configurationDone", s.state}
@@ -203,6 +222,10 @@ func (s *Session) ConfigurationDone() error {
 	// start now, and no output event can precede the launch response.
 	s.pumpOutput(s.proc.Stdout(), "stdout")
 	s.pumpOutput(s.proc.Stderr(), "stderr")
+	if s.stopOnEntry && s.launch.terminal != nil {
+		s.resume(runToExecOp{}) // the entry is the program's, after the stub's exec
+		return nil
+	}
 	if s.stopOnEntry {
 		s.state = Stopped
 		s.queueAfterResponse(s.stoppedEvent("entry", s.pid, "", nil))

@@ -18,6 +18,7 @@ import (
 // each. Must be called with the process stopped.
 func (s *Session) loadSymbols(emit func(dap.Message)) {
 	if s.table != nil {
+		s.endTerminal() // a reload is an exec: the terminal stub has done its part
 		s.moduleEvents(emit, nil, s.table.Images())
 		for _, im := range s.table.Images() {
 			im.Close()
