@@ -295,6 +295,26 @@ func TestRustFunctionBreakpoint(t *testing.T) {
 	}
 }
 
+// TestGoFunctionBreakpoint: a Go function by its package-qualified name
+// stops at its body, past the prologue that grows the stack.
+func TestGoFunctionBreakpoint(t *testing.T) {
+	const src = "session_go/main.go"
+	c := startReal(t)
+	launchReal(t, c, map[string]any{"program": fixture.Go(t, "session_go")})
+	seq := c.send("setFunctionBreakpoints", &dap.SetFunctionBreakpointsRequest{Arguments: dap.SetFunctionBreakpointsArguments{
+		Breakpoints: []dap.FunctionBreakpoint{{Name: "main.square"}}}})
+	bp := wantResponse[*dap.SetFunctionBreakpointsResponse](c, seq).Body.Breakpoints[0]
+	line := fixture.Line(t, src, "go_square")
+	if !bp.Verified || bp.Line != line {
+		t.Fatalf("function breakpoint %+v, want verified on line %d", bp, line)
+	}
+	finishConfiguration(t, c)
+	st := wantStopped(t, c, "function breakpoint", 0)
+	wantTop(t, c, st.Body.ThreadId, "main.square", line)
+	continueThread(t, c, st.Body.ThreadId)
+	wantExit(t, c, 5)
+}
+
 // TestInstructionBreakpointWithOffset: an instruction breakpoint given as
 // a reference and a byte offset stops at their sum.
 func TestInstructionBreakpointWithOffset(t *testing.T) {
