@@ -114,10 +114,16 @@ func expectResponse[T dap.ResponseMessage](c *client, seq int) T {
 	return v
 }
 
-// expectError reads an error response to request seq.
+// expectError reads an error response to request seq, skipping the
+// program's output events.
 func expectError(c *client, seq int) *dap.ErrorResponse {
 	c.t.Helper()
-	e := expect[*dap.ErrorResponse](c)
+	// The program's output can come at any moment, as in wantResponse.
+	m := c.nextNonOutput()
+	e, ok := m.(*dap.ErrorResponse)
+	if !ok {
+		c.t.Fatalf("got %T %+v, want an error response to request %d", m, m, seq)
+	}
 	if e.RequestSeq != seq || e.Success {
 		c.t.Fatalf("error response %+v, want one for request %d", e.Response, seq)
 	}
