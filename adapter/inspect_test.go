@@ -238,6 +238,21 @@ func TestGlobalsPagingAndReadMemory(t *testing.T) {
 	if named := requestVariables(t, c, dap.VariablesArguments{VariablesReference: big.VariablesReference, Filter: "named"}); len(named) != 0 {
 		t.Errorf("an array has %d named children", len(named))
 	}
+	if got := requestSetVariable(t, c, big.VariablesReference, "[999]", "-5"); got.Value != "-5" {
+		t.Errorf("setVariable big[999]: %+v", got)
+	}
+	if last := requestVariables(t, c, dap.VariablesArguments{VariablesReference: big.VariablesReference, Start: 998, Count: 2}); len(last) != 2 || last[0].Value != "2994" || last[1].Value != "-5" {
+		t.Errorf("big[998..999] after setting big[999]: %+v", last)
+	}
+	// A client that does not page gets at most 1000 elements and a row
+	// that says how many more there are.
+	if all := requestVariables(t, c, dap.VariablesArguments{VariablesReference: big.VariablesReference}); len(all) != 1000 || all[999].Value != "-5" {
+		t.Errorf("all children of int big[1000]: %d rows", len(all))
+	}
+	huge := requestVariables(t, c, dap.VariablesArguments{VariablesReference: globals["huge"].VariablesReference})
+	if len(huge) != 1001 || huge[999].Name != "[999]" || huge[1000].Name != "[...]" || !strings.HasPrefix(huge[1000].Value, "19000 more elements") {
+		t.Errorf("all children of short huge[20000]: %d rows, the last %+v", len(huge), huge[len(huge)-1])
+	}
 
 	table := globals["table"]
 	data := readBytes(t, c, table.MemoryReference, 0, 32)

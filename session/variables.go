@@ -2,12 +2,22 @@ package session
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/google/go-dap"
 
 	"github.com/dapproc/dapproc/symbols"
 )
+
+// elementIndex parses the name of an array element, "[12]".
+func elementIndex(name string) (int, bool) {
+	if !strings.HasPrefix(name, "[") || !strings.HasSuffix(name, "]") {
+		return 0, false
+	}
+	i, err := strconv.Atoi(name[1 : len(name)-1])
+	return i, err == nil && i >= 0
+}
 
 // shadowedSuffix marks a local hidden by one of the same name in an inner
 // block, so the two rows of the Locals scope can be told apart (and set).
@@ -79,12 +89,24 @@ func (s *Session) Variables(ref int, filter string, start, count int) ([]dap.Var
 	if err != nil {
 		return nil, err
 	}
-	out := make([]dap.Variable, 0, len(vars))
+	out := make([]dap.Variable, 0, len(vars)+1)
 	for _, v := range vars {
 		out = append(out, s.dapVariable(v, childExpr(parentExpr, v.Name, c.kind)))
 	}
+	if c.kind == listChildren && count <= 0 {
+		if indexed, _ := c.v.ChildCount(s.proc); indexed-start > maxUnpagedChildren {
+			out = append(out, dap.Variable{
+				Name:  "[...]",
+				Value: fmt.Sprintf("%d more elements: expand the array in pages (start, count)", indexed-start-maxUnpagedChildren),
+			})
+		}
+	}
 	return out, nil
 }
+
+// maxUnpagedChildren bounds the children of one variables answer that
+// asks for all of them.
+const maxUnpagedChildren = 1000
 
 // listVariables returns the page of symbols variables that c lists, and
 // the expression that names c's variable (for children's evaluateName).
@@ -96,7 +118,9 @@ func (s *Session) listVariables(c container, filter string, start, count int) ([
 			return nil, "", nil
 		}
 		if count <= 0 {
-			count = -1
+			// A client that does not page gets the first elements of a
+			// large array, and a last row saying how many are left out.
+			count = maxUnpagedChildren
 		}
 		kids, err := c.v.Children(s.proc, start, count)
 		if err != nil {
@@ -231,7 +255,11 @@ func (s *Session) SetVariable(ref int, name, value string) (dap.Variable, error)
 	case listVector:
 		return dap.Variable{}, fmt.Errorf("%s cannot be set: dapproc does not write x87 or vector registers", name)
 	}
-	vars, parentExpr, err := s.listVariables(c, "", 0, 0)
+	start, count := 0, 0
+	if i, ok := elementIndex(name); ok && c.kind == listChildren {
+		start, count = i, 1 // read one element, not the whole array
+	}
+	vars, parentExpr, err := s.listVariables(c, "", start, count)
 	if err != nil {
 		return dap.Variable{}, err
 	}

@@ -19,6 +19,7 @@ int counter = 7;
 int table[8] = {11, 22, 33, 44, 55, 66, 77, 88};
 char message[16] = "before";
 int big[1000];
+short huge[20000];
 
 static int twice(int v) { return v * 2; }
 
