@@ -344,7 +344,7 @@ func (ev *evaluator) typeOf(tn typeName) (godwarf.Type, *symbols.Image, error) {
 }
 
 // convert converts x to type t as a C cast does.
-func (ev *evaluator) convert(x Value, t godwarf.Type, im *symbols.Image, _ string) (Value, error) {
+func (ev *evaluator) convert(x Value, t godwarf.Type, im *symbols.Image) (Value, error) {
 	rt := resolve(t)
 	switch rt.(type) {
 	case *godwarf.BoolType:
@@ -411,7 +411,7 @@ func (ev *evaluator) assign(n *assign) (Value, error) {
 		data, err = rhs.load(ev.ctx)
 	default:
 		var c Value
-		c, err = ev.convert(rhs, lhs.Type, lhs.Image, "")
+		c, err = ev.convert(rhs, lhs.Type, lhs.Image)
 		data = c.Data
 	}
 	if err != nil {

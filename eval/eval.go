@@ -131,7 +131,7 @@ func (ev *evaluator) evalNode(n node) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		return ev.convert(x, t, im, fmt.Sprintf("cast %s to %s", "%s", n.to))
+		return ev.convert(x, t, im)
 	case *sizeofType:
 		t, _, err := ev.typeOf(n.of)
 		if err != nil {

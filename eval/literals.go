@@ -58,7 +58,6 @@ func numberLiteral(text string) (Value, error) {
 			c.unsigned && unsigned == 0 && decimal && n <= math.MaxInt64:
 			continue
 		}
-		t := typeInt
 		switch {
 		case c.unsigned && c.long:
 			return fromScalar(scalar{k: kindUnsigned, u: n}, typeULong, nil), nil
@@ -67,7 +66,7 @@ func numberLiteral(text string) (Value, error) {
 		case c.unsigned:
 			return fromScalar(scalar{k: kindUnsigned, u: n}, typeUInt, nil), nil
 		}
-		return fromScalar(scalar{k: kindSigned, u: n}, t, nil), nil
+		return fromScalar(scalar{k: kindSigned, u: n}, typeInt, nil), nil
 	}
 	return fromScalar(scalar{k: kindUnsigned, u: n}, typeULong, nil), nil
 }

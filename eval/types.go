@@ -104,10 +104,8 @@ const (
 
 // kindOf classifies a type, resolved or not.
 func kindOf(t godwarf.Type) kind {
-	switch t := resolve(t).(type) {
-	case *godwarf.IntType, *godwarf.CharType:
-		return kindSigned
-	case *godwarf.EnumType:
+	switch resolve(t).(type) {
+	case *godwarf.IntType, *godwarf.CharType, *godwarf.EnumType:
 		return kindSigned
 	case *godwarf.UintType, *godwarf.UcharType, *godwarf.BoolType:
 		return kindUnsigned
@@ -116,7 +114,6 @@ func kindOf(t godwarf.Type) kind {
 	case *godwarf.PtrType:
 		return kindPointer
 	case *godwarf.ArrayType:
-		_ = t
 		return kindArray
 	}
 	return kindOther
@@ -132,10 +129,10 @@ func isArithmetic(k kind) bool { return isInteger(k) || k == kindFloat }
 // after the integer promotions (nothing narrower than int).
 func integerType(size int64, unsigned bool) godwarf.Type {
 	switch {
-	case size <= 4 && unsigned && size == 4:
+	case size == 4 && unsigned:
 		return typeUInt
 	case size <= 4:
-		return typeInt
+		return typeInt // narrower types, unsigned ones too, fit in an int
 	case unsigned:
 		return typeULong
 	}

@@ -271,9 +271,6 @@ func truthy(ctx Context, v *Value) (bool, error) {
 	return s.u != 0, nil
 }
 
-// Bool reports whether v is non-zero, as a C condition tests it.
-func (v Value) Bool(ctx Context) (bool, error) { return truthy(ctx, &v) }
-
 // intValue is an int (or long, when it does not fit) holding n.
 func intValue(n int64) Value {
 	t := godwarf.Type(typeInt)
