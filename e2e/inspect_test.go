@@ -120,7 +120,7 @@ func TestInspectGo(t *testing.T) {
 			t.Fatalf("want the breakpoint's stop, got %s", daptest.Describe(m))
 		}
 	}
-	frames := stack(t, c, stop.Body.ThreadId, 1)
+	frames := stack(t, c, stop.Body.ThreadId, 2)
 	checkFrame(t, frames[0], "main.add", src, line)
 	scopes := scopesOf(t, c, frames[0].Id)
 	locals := variablesOf(t, c, scopes["Locals"].VariablesReference)
@@ -128,6 +128,17 @@ func TestInspectGo(t *testing.T) {
 	checkVariable(t, locals, "b", "int", "3")
 	if g := scopes["Globals"]; g.VariablesReference == 0 || !g.Expensive {
 		t.Errorf("Globals scope of a Go program %+v: want one marked expensive", g)
+	}
+	// The caller's slice, paged: each goroutine added i&7 for 20M values of i.
+	sums := variablesOf(t, c, scopesOf(t, c, frames[1].Id)["Locals"].VariablesReference)["sums"]
+	if sums.IndexedVariables != 8 || sums.Type != "[]int" {
+		t.Errorf("main's sums = %+v, want an []int with 8 indexed children", sums)
+	}
+	seq := c.Send(&dap.VariablesRequest{Request: dap.Request{Command: "variables"}, Arguments: dap.VariablesArguments{
+		VariablesReference: sums.VariablesReference, Filter: "indexed", Start: 6, Count: 2}})
+	page := daptest.ExpectResponse[*dap.VariablesResponse](c, seq).Body.Variables
+	if len(page) != 2 || page[0].Name != "[6]" || page[1].Name != "[7]" || page[1].Value != "70000000" {
+		t.Errorf("sums[6:8]: %+v", page)
 	}
 	regs := variablesOf(t, c, scopes["Registers"].VariablesReference)
 	if regs["rip"].Value != frames[0].InstructionPointerReference {
