@@ -16,6 +16,12 @@ const exprSrc = "expr_basic.c"
 // inspect() and returns the client, the thread, and the frameIds of
 // inspect (0) and main (1).
 func stopInInspect(t *testing.T) (*client, int, []int) {
+	c, pid, frames := stopInInspectFrames(t)
+	return c, pid, []int{frames[0].Id, frames[1].Id}
+}
+
+// stopInInspectFrames is stopInInspect returning the two frames whole.
+func stopInInspectFrames(t *testing.T) (*client, int, []dap.StackFrame) {
 	t.Helper()
 	c := startReal(t)
 	pid := launchReal(t, c, map[string]any{"program": fixture.C(t, exprSrc)})
@@ -30,7 +36,7 @@ func stopInInspect(t *testing.T) (*client, int, []int) {
 	if len(frames) != 2 || frames[0].Name != "inspect" || frames[1].Name != "main" {
 		t.Fatalf("stack %+v, want inspect called by main", frames)
 	}
-	return c, pid, []int{frames[0].Id, frames[1].Id}
+	return c, pid, frames
 }
 
 func evalReq(t *testing.T, c *client, expr string, frameID int, context string) dap.EvaluateResponseBody {
@@ -193,4 +199,47 @@ func TestEvaluateWhileRunning(t *testing.T) {
 			t.Errorf("evaluate (%s) while running: %+v, want a notStopped error", context, m)
 		}
 	}
+}
+
+// TestOuterFrameRegisters checks that an outer frame's registers are the
+// ones the unwinder recovered for it, and that the others are refused
+// rather than shown with the innermost frame's values.
+func TestOuterFrameRegisters(t *testing.T) {
+	c, _, frames := stopInInspectFrames(t)
+	main := frames[1]
+	if got := evalReq(t, c, "(long)$pc", main.Id, "watch").Result; fmt.Sprintf("%#x", atoi(t, got)) != main.InstructionPointerReference {
+		t.Errorf("$pc in main's frame = %s, want its instructionPointerReference %s", got, main.InstructionPointerReference)
+	}
+	// main's frame is below inspect's: its stack pointer is higher.
+	if got := evalReq(t, c, "$sp > (void *)0", main.Id, "watch").Result; got != "1" {
+		t.Errorf("$sp in main's frame: %s", got)
+	}
+	inner := atoi(t, evalReq(t, c, "(long)$sp", frames[0].Id, "watch").Result)
+	outer := atoi(t, evalReq(t, c, "(long)$sp", main.Id, "watch").Result)
+	if outer <= inner {
+		t.Errorf("$sp in main %#x, in inspect %#x: want main's above", outer, inner)
+	}
+	regs := evalReq(t, c, "info registers", main.Id, "repl").Result
+	var names []string
+	for _, line := range strings.Split(regs, "\n") {
+		names = append(names, strings.Fields(line)[0])
+	}
+	if got := strings.Join(names, " "); got != "rbx rbp rsp r12 r13 r14 r15 rip" {
+		t.Errorf("info registers in main's frame lists %s, want the callee-saved registers, rsp and rip", got)
+	}
+	if msg := evalReqError(t, c, "info registers rax", main.Id, "repl"); !strings.Contains(msg, "not known in this frame") {
+		t.Errorf("info registers rax in main's frame: %q", msg)
+	}
+	if msg := evalReqError(t, c, "$rbx = 1", main.Id, "repl"); !strings.Contains(msg, "only in the innermost frame") {
+		t.Errorf("$rbx = 1 in main's frame: %q", msg)
+	}
+}
+
+func atoi(t *testing.T, s string) int64 {
+	t.Helper()
+	var n int64
+	if _, err := fmt.Sscan(s, &n); err != nil {
+		t.Fatalf("%q is not a number: %v", s, err)
+	}
+	return n
 }
