@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -122,6 +123,11 @@ func wantValue(t testing.TB, vars map[string]dap.Variable, name, typ, value stri
 	return v
 }
 
+// isReadOnly tells whether the editor is told not to offer setting v.
+func isReadOnly(v dap.Variable) bool {
+	return v.PresentationHint != nil && slices.Contains(v.PresentationHint.Attributes, "readOnly")
+}
+
 func keys[V any](m map[string]V) []string {
 	var out []string
 	for k := range m {
@@ -158,6 +164,11 @@ func TestScopesAndLocals(t *testing.T) {
 		t.Errorf("label = %q, want its string", v.Value)
 	}
 
+	for name, want := range map[string]bool{"count": false, "ratio": false, "name": false, "pp": false, "col": false, "pt": true, "arr": true, "num": true} {
+		if got := isReadOnly(locals[name]); got != want {
+			t.Errorf("%s readOnly %v, want %v", name, got, want)
+		}
+	}
 	pt := children(t, c, wantValue(t, locals, "pt", "struct point", "{...}"))
 	wantValue(t, pt, "x", "int", "3")
 	wantValue(t, pt, "y", "int", "-4")
@@ -442,6 +453,9 @@ func TestRegisters(t *testing.T) {
 			t.Errorf("no %s in the Vector group", name)
 		}
 	}
+	if isReadOnly(regs["rax"]) || !isReadOnly(vector["xmm0"]) || !isReadOnly(regs["Vector"]) {
+		t.Errorf("readOnly: rax %v, xmm0 %v, the Vector group %v; want only the vector registers read-only", isReadOnly(regs["rax"]), isReadOnly(vector["xmm0"]), isReadOnly(regs["Vector"]))
+	}
 	if v := vector["fcw"].Value; v != "0x37f" {
 		t.Errorf("fcw = %s, want the default 0x37f", v)
 	}
@@ -467,6 +481,9 @@ func TestRegisters(t *testing.T) {
 	}
 	if _, ok := callerRegs["rax"]; ok {
 		t.Errorf("caller frame shows rax, which unwinding cannot recover")
+	}
+	if !isReadOnly(callerRegs["rbx"]) {
+		t.Errorf("a caller's rbx is not marked read-only")
 	}
 	seq := c.send("setVariable", &dap.SetVariableRequest{Arguments: dap.SetVariableArguments{
 		VariablesReference: requestScopes(t, c, caller.Id)["Registers"].VariablesReference, Name: "rbx", Value: "1"}})
@@ -668,8 +685,8 @@ func TestOptimizedLocals(t *testing.T) {
 	}
 	computeRef := requestScopes(t, c, frames[1].Id)["Locals"].VariablesReference
 	compute := byName(t, requestVariables(t, c, dap.VariablesArguments{VariablesReference: computeRef}))
-	if b := wantValue(t, compute, "b", "int", "10"); b.MemoryReference != "" {
-		t.Errorf("b lives in a register but has memoryReference %s", b.MemoryReference)
+	if b := wantValue(t, compute, "b", "int", "10"); b.MemoryReference != "" || !isReadOnly(b) {
+		t.Errorf("b lives in a register but has memoryReference %q, readOnly %v", b.MemoryReference, isReadOnly(b))
 	}
 	seq = c.send("setVariable", &dap.SetVariableRequest{Arguments: dap.SetVariableArguments{VariablesReference: computeRef, Name: "b", Value: "11"}})
 	if e := expectError(c, seq); !strings.Contains(e.Body.Error.Format, "register") {

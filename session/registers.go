@@ -59,6 +59,9 @@ func (s *Session) registerVariables(ref frameRef, filter string, start, count in
 			v = r.Uint64Val
 		}
 		dv := dap.Variable{Name: reg.Name, Value: reg.Format(v), EvaluateName: "$" + reg.Name}
+		if ref.index > 0 {
+			dv.PresentationHint = readOnly // see setRegister
+		}
 		switch reg.Name {
 		case "rip", "rsp", "rbp":
 			dv.MemoryReference = fmt.Sprintf("%#x", v)
@@ -70,6 +73,7 @@ func (s *Session) registerVariables(ref frameRef, filter string, start, count in
 			Name:               vectorGroup,
 			Value:              "x87, SSE and AVX registers",
 			VariablesReference: s.handles.add(container{kind: listVector, frame: ref}),
+			PresentationHint:   &dap.VariablePresentationHint{Kind: "virtual", Attributes: []string{"readOnly"}},
 		})
 	}
 	return page(out, start, count), nil
@@ -97,7 +101,7 @@ func (s *Session) vectorVariables(ref frameRef, filter string, start, count int)
 		if r.Detail != "" {
 			value += " " + r.Detail
 		}
-		out = append(out, dap.Variable{Name: r.Name, Value: value, EvaluateName: "$" + r.Name})
+		out = append(out, dap.Variable{Name: r.Name, Value: value, EvaluateName: "$" + r.Name, PresentationHint: readOnly})
 	}
 	return page(out, start, count), nil
 }

@@ -96,8 +96,9 @@ func (s *Session) Variables(ref int, filter string, start, count int) ([]dap.Var
 	if c.kind == listChildren && count <= 0 {
 		if indexed, _ := c.v.ChildCount(s.proc); indexed-start > maxUnpagedChildren {
 			out = append(out, dap.Variable{
-				Name:  "[...]",
-				Value: fmt.Sprintf("%d more elements: expand the array in pages (start, count)", indexed-start-maxUnpagedChildren),
+				Name:             "[...]",
+				Value:            fmt.Sprintf("%d more elements: expand the array in pages (start, count)", indexed-start-maxUnpagedChildren),
+				PresentationHint: &dap.VariablePresentationHint{Kind: "virtual", Attributes: []string{"readOnly"}},
 			})
 		}
 	}
@@ -191,7 +192,26 @@ func (s *Session) dapVariable(v *symbols.Variable, evalName string) dap.Variable
 		out.IndexedVariables, out.NamedVariables = v.ChildCount(s.proc)
 	}
 	out.MemoryReference = memoryReference(v, s.proc)
+	if !settable(v, s.proc) {
+		out.PresentationHint = readOnly
+	}
 	return out
+}
+
+// readOnly marks a row the editor should not offer to set.
+var readOnly = &dap.VariablePresentationHint{Attributes: []string{"readOnly"}}
+
+// settable reports whether setVariable can write v: a value in memory
+// that is a scalar or a pointer (not a struct or array as a whole, not a
+// value held in a register, a bit field, or one the compiler lost).
+func settable(v *symbols.Variable, mem symbols.MemoryReader) bool {
+	if v.Unavailable != "" || v.Addr == 0 {
+		return false
+	}
+	if _, isPointer := v.PointerValue(mem); isPointer {
+		return true
+	}
+	return !v.HasChildren
 }
 
 // memoryReference is where a value's bytes are, for the memory view: the
