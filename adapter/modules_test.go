@@ -1,6 +1,7 @@
 package adapter
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -131,4 +132,44 @@ func TestModuleEventOnDlopen(t *testing.T) {
 		t.Errorf("no module event for libc (loaded at start-up, after the modules request): %+v", events)
 	}
 	wantTop(t, c, pid, "main", fixture.Line(t, "session_dlopen.c", "call_lib"))
+}
+
+// TestProgressWhileSymbolsLoad: a client that shows progress sees the Go
+// program's large debug info read between progressStart and progressEnd
+// (one id), before the launch is answered; a small C program's own debug
+// info gets none (the dynamic linker's may, where it has a large one).
+func TestProgressWhileSymbolsLoad(t *testing.T) {
+	for _, tc := range []struct {
+		prog     string
+		progress bool
+	}{{fixture.Go(t, "session_go"), true}, {fixture.C(t, stepSrc), false}} {
+		c := startReal(t)
+		seq := c.send("initialize", &dap.InitializeRequest{Arguments: dap.InitializeRequestArguments{
+			AdapterID: "test", SupportsProgressReporting: true}})
+		expectResponse[*dap.InitializeResponse](c, seq)
+		expect[*dap.InitializedEvent](c)
+		args, _ := json.Marshal(map[string]any{"program": tc.prog})
+		seq = c.send("launch", &dap.LaunchRequest{Arguments: args})
+		var named []string // the images whose loading was shown
+		for {
+			m := c.next()
+			if _, ok := m.(*dap.LaunchResponse); ok {
+				break
+			}
+			start, ok := m.(*dap.ProgressStartEvent)
+			if !ok || start.Body.Title != "Loading symbols" {
+				t.Fatalf("got %T %+v, want progress events then the launch response", m, m)
+			}
+			name, _, _ := strings.Cut(start.Body.Message, " (")
+			named = append(named, name)
+			end := expect[*dap.ProgressEndEvent](c)
+			if end.Body.ProgressId != start.Body.ProgressId || !strings.HasSuffix(end.Body.Message, "source files") {
+				t.Errorf("progressEnd %+v does not close %q with a count of files", end.Body, start.Body.ProgressId)
+			}
+		}
+		if got := slices.Contains(named, filepath.Base(tc.prog)); got != tc.progress {
+			t.Errorf("%s: progress shown for %v, want it for the program: %v", filepath.Base(tc.prog), named, tc.progress)
+		}
+		expect[*dap.ProcessEvent](c)
+	}
 }

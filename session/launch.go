@@ -25,6 +25,7 @@ type launchState struct {
 	args         LaunchArgs      // the last launch's, which restart repeats
 	modulesAsked bool            // the client asked for `modules`: send `module` events
 	terminal     *terminalLaunch // a launch in the client's terminal, until the program execs
+	progress     int             // progress events sent, for their ids
 }
 
 // SetClient records what the client supports, from `initialize`.

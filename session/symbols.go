@@ -62,7 +62,52 @@ func (s *Session) syncTable(emit func(dap.Message)) {
 	for _, im := range removed {
 		s.log.Debug("image unloaded", "path", im.Path)
 	}
+	s.indexWithProgress(added)
 	s.moduleEvents(emit, added, removed)
+}
+
+// largeDebugInfo is the size of DWARF (.debug_info and .debug_line,
+// uncompressed) from which reading an image's symbols takes long enough
+// to show progress (a Go program has about 800 KiB, a small C one 1).
+const largeDebugInfo = 512 << 10
+
+// indexWithProgress reads, at once, the compile units and source files of
+// each added image with a large debug info, between progressStart and
+// progressEnd events, when the client shows progress. Otherwise that work
+// happens at the first question about the image (a breakpoint, a stack).
+func (s *Session) indexWithProgress(added []*symbols.Image) {
+	if !s.launch.client.ProgressReporting {
+		return
+	}
+	for _, im := range added {
+		size := debugInfoSize(im)
+		if size < largeDebugInfo {
+			continue
+		}
+		s.launch.progress++
+		id := fmt.Sprintf("dapproc-symbols-%d", s.launch.progress)
+		name := filepath.Base(im.Path)
+		s.send(&dap.ProgressStartEvent{Event: dap.Event{Event: "progressStart"}, Body: dap.ProgressStartEventBody{
+			ProgressId: id, Title: "Loading symbols", Message: fmt.Sprintf("%s (%.1f MiB of debug info)", name, float64(size)/(1<<20))}})
+		one := symbols.NewTable()
+		one.Add(im)
+		files := len(one.Sources())
+		s.send(&dap.ProgressEndEvent{Event: dap.Event{Event: "progressEnd"}, Body: dap.ProgressEndEventBody{
+			ProgressId: id, Message: fmt.Sprintf("%s: %d source files", name, files)}})
+	}
+}
+
+// debugInfoSize is the uncompressed size of an image's .debug_info and
+// .debug_line, in the file that holds its DWARF.
+func debugInfoSize(im *symbols.Image) uint64 {
+	f := im.DebugELF()
+	var n uint64
+	for _, name := range []string{".debug_info", ".debug_line"} {
+		if sec := f.Section(name); sec != nil {
+			n += sec.Size
+		}
+	}
+	return n
 }
 
 // librariesChanged re-syncs the symbol table after the dynamic linker
