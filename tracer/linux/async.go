@@ -50,6 +50,10 @@ func (p *Process) Go(call func(tracer.Process) (tracer.StopEvent, error), handle
 	}
 	p.callMu.Lock()
 	defer p.callMu.Unlock()
+	if err := p.goneErr(); err != nil {
+		p.resuming.Store(false)
+		return err
+	}
 	if !p.h.post(t, p.done) {
 		p.resuming.Store(false)
 		return p.goneErr()

@@ -3,14 +3,17 @@
 package linux
 
 import (
-	"golang.org/x/sys/unix"
 	"sync/atomic"
 	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // handoff carries closures from callers to the monitor and completions back.
 //
-// The blocking path is the unbuffered channels reqs and reply. Waking a
+// The blocking path is a futex for the monitor (next) and the unbuffered
+// channel reply for a caller waiting for its closure. Waking a
 // goroutine locked to its OS thread costs a futex wake-up and a context
 // switch on each side; on a loaded 2-CPU VM we measured a locked ping-pong
 // at 15-130 µs, as much as the whole ptrace breakpoint cycle. Each side can
@@ -27,11 +30,10 @@ import (
 // 2.7k/s without; adapter CPU per step 700 µs against 230 µs). Resumes of
 // the DAP loop go through Process.Go, which needs no completion hand-off.
 type handoff struct {
-	reqs  chan *task    // closures for a parked monitor; unbuffered
 	reply chan struct{} // completion for a parked caller; unbuffered
 
-	mail          atomic.Pointer[task] // closure for a spinning monitor
-	monitorParked atomic.Bool          // the monitor sleeps, or is about to, on reqs
+	mail          atomic.Pointer[task] // the next closure for the monitor
+	monitorParked atomic.Uint32        // futex word: 1 while the monitor sleeps, or is about to, in futexWait
 	completed     atomic.Uint64        // closures finished
 	callerParked  atomic.Bool          // the caller sleeps, or is about to, on reply
 }
@@ -70,17 +72,18 @@ func spin(ready func() bool) bool {
 }
 
 // post hands t to the monitor and, unless t is async, waits for it to
-// finish. Callers are serialised by Process.callMu.
+// finish. Callers are serialised by Process.callMu. It returns false if
+// the monitor has ended.
 func (h *handoff) post(t *task, done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return false
+	default:
+	}
 	target := h.completed.Load() + 1
 	h.mail.Store(t)
-	if h.monitorParked.Load() && h.mail.CompareAndSwap(t, nil) {
-		// The monitor sleeps (or is about to) and has not taken the mail.
-		select {
-		case h.reqs <- t:
-		case <-done:
-			return false
-		}
+	if h.monitorParked.CompareAndSwap(1, 0) {
+		futexWake(&h.monitorParked)
 	}
 	if t.async {
 		return true
@@ -97,20 +100,46 @@ func (h *handoff) post(t *task, done <-chan struct{}) bool {
 }
 
 // next returns the next closure for the monitor, spinning first, then
-// sleeping on reqs. Monitor only.
+// sleeping in futexWait. Monitor only.
+//
+// The monitor sleeps on a futex of its own rather than on a channel: the
+// poster's futex wake-up reaches the monitor's thread directly. A channel
+// send would make the Go scheduler wake an idle thread first, only for it
+// to hand its P to the locked monitor thread (two wake-ups instead of one,
+// seen in perf sched traces of the DAP loop), and the monitor's park would
+// hand its P on again.
 func (h *handoff) next() *task {
 	var t *task
 	if spin(func() bool { return h.mail.Load() != nil && func() bool { t = h.mail.Swap(nil); return t != nil }() }) {
 		return t
 	}
-	h.monitorParked.Store(true)
-	if t = h.mail.Swap(nil); t != nil {
-		h.monitorParked.Store(false)
-		return t
+	for {
+		h.monitorParked.Store(1)
+		if t = h.mail.Swap(nil); t != nil {
+			h.monitorParked.Store(0)
+			return t
+		}
+		futexWait(&h.monitorParked, 1)
 	}
-	g := <-h.reqs
-	h.monitorParked.Store(false)
-	return g
+}
+
+// futex(2) operations (include/uapi/linux/futex.h): FUTEX_WAIT and
+// FUTEX_WAKE with FUTEX_PRIVATE_FLAG.
+const (
+	futexWaitPrivate = 0 | 128
+	futexWakePrivate = 1 | 128
+)
+
+// futexWait sleeps while *addr is val (FUTEX_WAIT_PRIVATE). It may return
+// early (a signal, a spurious wake-up): callers check and wait again. As a
+// blocking system call it lets the Go scheduler use our P meanwhile.
+func futexWait(addr *atomic.Uint32, val uint32) {
+	unix.Syscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), futexWaitPrivate, uintptr(val), 0, 0, 0)
+}
+
+// futexWake wakes the thread sleeping in futexWait on addr, if any.
+func futexWake(addr *atomic.Uint32) {
+	unix.RawSyscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), futexWakePrivate, 1, 0, 0, 0)
 }
 
 // finish reports a closure done to its caller. Monitor only.

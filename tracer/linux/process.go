@@ -73,9 +73,10 @@ type endState struct {
 }
 
 func newProcess(launched bool) *Process {
+	silenceStopSignals()
 	return &Process{
 		launched: launched,
-		h:        handoff{reqs: make(chan *task), reply: make(chan struct{})},
+		h:        handoff{reply: make(chan struct{})},
 		done:     make(chan struct{}),
 		threads:  map[int]*thread{},
 		orphans:  map[int]syscall.WaitStatus{},
