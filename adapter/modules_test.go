@@ -153,7 +153,10 @@ func TestProgressWhileSymbolsLoad(t *testing.T) {
 		var named []string // the images whose loading was shown
 		for {
 			m := c.next()
-			if _, ok := m.(*dap.LaunchResponse); ok {
+			if r, ok := m.(*dap.LaunchResponse); ok {
+				if r.RequestSeq != seq || !r.Success {
+					t.Fatalf("launch response %+v, want success for request %d", r.Response, seq)
+				}
 				break
 			}
 			start, ok := m.(*dap.ProgressStartEvent)
