@@ -135,11 +135,29 @@ func TestReplCommands(t *testing.T) {
 		{"x/3c s->name", ":\t115 's'\t113 'q'\t117 'u'"},
 		{"x/1xg bytes", bytesAt + ":\t0xefbeadde44332211"},
 		{"x/2uh bytes", ":\t8721\t17459"},
+		{"x/1tb bytes", bytesAt + ":\t00010001"},
+		{"p/x mask", "0xf0f0f0f0"},
+		{"print/d (unsigned char)mask", "-16"}, // /d is signed, as in gdb
+		{"print/u (signed char)mask", "240"},
+		{"p/x s->sides", "{0x4, 0x5, 0x6, 0x7}"},
+		{"p/x *where@2", "{0x5, 0x6}"},
+		{"p/t 5", "101"},
+		{"p/c 65", "65 'A'"},
+		{"p/o 8", "010"},
+		{"p n * 2", "10"},
+		{"print counter", "7"},
+		{"p.x + 1", "4"}, // the local p, not a print command
 	} {
 		got := evalReq(t, c, tc.cmd, inspect, "repl")
 		if !strings.Contains(got.Result, tc.want) || got.VariablesReference != 0 {
 			t.Errorf("%s = %q, want it to contain %q", tc.cmd, got.Result, tc.want)
 		}
+	}
+	if arr := evalReq(t, c, "*where@3", inspect, "watch"); arr.Result != "{5, 6, 7}" || arr.Type != "int [3]" || arr.VariablesReference == 0 {
+		t.Errorf("*where@3 = %+v, want the int [3] {5, 6, 7} with children", arr)
+	}
+	if msg := evalReqError(t, c, "p/x ratio", inspect, "repl"); !strings.Contains(msg, "/x applies to integers, pointers and arrays of them, not double") {
+		t.Errorf("p/x ratio: %q", msg)
 	}
 	insts := evalReq(t, c, "x/3i $pc", inspect, "repl").Result
 	if lines := strings.Split(insts, "\n"); len(lines) != 3 || !strings.Contains(lines[0], "<inspect+") {

@@ -75,6 +75,9 @@ func normalize(s scalar, t godwarf.Type) scalar {
 var errDivideByZero = errors.New("division by zero")
 
 func (ev *evaluator) binary(n *binaryOp) (Value, error) {
+	if n.op == "@" {
+		return ev.artificialArray(n)
+	}
 	if n.op == "==" || n.op == "!=" {
 		if v, ok, err := ev.compareString(n); ok {
 			return v, err
@@ -432,4 +435,34 @@ func (ev *evaluator) assign(n *assign) (Value, error) {
 		return Value{}, fmt.Errorf("cannot write memory at %#x: %w", lhs.Addr, err)
 	}
 	return InMemoryValue(lhs.Type, lhs.Image, lhs.Addr), nil
+}
+
+// maxArtificial bounds the elements of an artificial array.
+const maxArtificial = 1 << 16
+
+// artificialArray is gdb's x@n: the array of n values of x's type that
+// starts where x is in memory.
+func (ev *evaluator) artificialArray(n *binaryOp) (Value, error) {
+	x, err := ev.eval(n.x)
+	if err != nil {
+		return Value{}, err
+	}
+	if !x.InMemory || x.bitSize > 0 {
+		return Value{}, fmt.Errorf("only a value in memory can start an array with @: %s is not one", ev.text(n.x))
+	}
+	y, err := ev.eval(n.y)
+	if err != nil {
+		return Value{}, err
+	}
+	c, err := toScalar(ev.ctx, &y)
+	if err != nil {
+		return Value{}, err
+	}
+	if !isInteger(c.k) || int64(c.u) <= 0 || c.u > maxArtificial {
+		return Value{}, fmt.Errorf("the count after @ must be an integer from 1 to %d", maxArtificial)
+	}
+	if sizeOf(x.Type) <= 0 {
+		return Value{}, fmt.Errorf("%s has no size", typeString(&x))
+	}
+	return InMemoryValue(arrayOf(x.Type, int64(c.u)), x.Image, x.Addr), nil
 }

@@ -20,7 +20,8 @@
 //	rel:     shift { ("<" | "<=" | ">" | ">=") shift }
 //	shift:   add { ("<<" | ">>") add }
 //	add:     mul { ("+" | "-") mul }
-//	mul:     unary { ("*" | "/" | "%") unary }
+//	mul:     at { ("*" | "/" | "%") at }
+//	at:      unary { "@" unary }                (gdb's artificial array)
 //	unary:   ("-" | "+" | "!" | "~" | "*" | "&") unary | "(" type ")" unary
 //	         | "sizeof" unary | "sizeof" "(" type ")" | postfix
 //	postfix: primary { "[" assign "]" | "." name | "->" name }

@@ -468,25 +468,43 @@ func (ev *evaluator) stringEqual(x Value, lit string) (bool, error) {
 		default:
 			return false, fmt.Errorf("a string can only be compared with a char pointer or array, not %s", typeString(&x))
 		}
+		if a, ok := t.(*godwarf.ArrayType); ok {
+			// An array: its characters up to the first NUL, within its
+			// bounds (it need not hold a NUL at all).
+			b, err := x.load(ev.ctx)
+			if err != nil {
+				return false, err
+			}
+			b = b[:min(int64(len(b)), max(a.Count, 0))]
+			if i := bytes.IndexByte(b, 0); i >= 0 {
+				b = b[:i]
+			}
+			return string(b) == lit, nil
+		}
 		s, err := toScalar(ev.ctx, &x)
 		if err != nil {
-			if a, ok := t.(*godwarf.ArrayType); ok && x.Data != nil {
-				b := x.Data[:min(int64(len(x.Data)), a.Count)]
-				if i := bytes.IndexByte(b, 0); i >= 0 {
-					b = b[:i]
-				}
-				return string(b) == lit, nil
-			}
 			return false, err
 		}
 		if s.u == 0 {
 			return false, nil
 		}
 		buf := make([]byte, len(lit)+1)
-		if n, err := ev.ctx.ReadMemory(s.u, buf); err != nil || n != len(buf) {
-			return false, fmt.Errorf("cannot read memory at %#x", s.u)
+		if n, err := ev.ctx.ReadMemory(s.u, buf); err == nil && n == len(buf) {
+			return string(buf) == lit+"\x00", nil
 		}
-		return string(buf) == lit+"\x00", nil
+		// A shorter string may end just before unmapped memory: compare
+		// byte by byte up to the first difference.
+		want := lit + "\x00"
+		for i := range len(want) {
+			var c [1]byte
+			if n, err := ev.ctx.ReadMemory(s.u+uint64(i), c[:]); err != nil || n != 1 {
+				return false, fmt.Errorf("cannot read memory at %#x", s.u+uint64(i))
+			}
+			if c[0] != want[i] {
+				return false, nil
+			}
+		}
+		return true, nil
 	}
 	return false, fmt.Errorf("a string can only be compared with a char pointer or array, not %s", typeString(&x))
 }

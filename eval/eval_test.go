@@ -181,6 +181,13 @@ func TestValues(t *testing.T) {
 		{`"hi" == (char *)0x1000`, "int 1"},
 		{`(char *)0x1000 != "h"`, "int 1"},
 		{`(char *)0 == "hi"`, "int 0"},
+		{`(char *)0x100b == "x"`, "int 0"},        // differs in the last mapped byte
+		{`(char *)0x100a == "\xff\x01"`, "int 0"}, // differs before the end
+		{"sizeof(*(int *)0x1004@2)", "unsigned long 8"},
+		{"(*(int *)0x1004@2)[1]", "int -2"},
+		{"*((char *)0x1000)@2 == \"hi\"", "int 1"},
+		{"*((char *)0x1000)@1 == \"h\"", "int 1"},
+		{"*((char *)0x1000)@4 != \"hi\"", "int 0"},
 		// Registers.
 		{"$rax", "long 1234605616436508552"},
 		{"$eax", "int 1432778632"},
@@ -213,7 +220,7 @@ func TestErrors(t *testing.T) {
 		{"1 +", `syntax error at column 4 of "1 +": expected a value, found the end of the expression`},
 		{"(1 + 2", `expected ")", found the end of the expression`},
 		{"1 2", `column 3 of "1 2": unexpected "2" after the expression`},
-		{"a @ b", `column 3 of "a @ b": unexpected character '@'`},
+		{"a # b", `column 3 of "a # b": unexpected character '#'`},
 		{"'ab'", "a character literal holds one character"},
 		{"'a", "unterminated character literal"},
 		{`"abc`, "unterminated string literal"},
@@ -247,6 +254,9 @@ func TestErrors(t *testing.T) {
 		{"$foo", `unknown register "foo"`},
 		{`1 == "a"`, "a string can only be compared with a char pointer or array, not int"},
 		{"1 + *(int *)0", `cannot read memory at 0x0 (in "*(int *)0")`},
+		{`(char *)0x100f == "\0"`, "cannot read memory at 0x1010"}, // where the NUL would be
+		{"1@2", "only a value in memory can start an array with @: 1 is not one"},
+		{"*(int *)0x1000@0", "the count after @ must be an integer from 1 to 65536"},
 	} {
 		_, err := evalString(t, ctx, tc.src)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -40,7 +40,7 @@ func (e *SyntaxError) Error() string {
 // punctuators, longest first so that "<<" is not read as "<" "<".
 var punctuators = []string{
 	"->", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||",
-	"(", ")", "[", "]", ".", "!", "~", "*", "&", "+", "-", "/", "%", "<", ">", "^", "|", "?", ":", "=", ",",
+	"(", ")", "[", "]", ".", "!", "~", "*", "&", "+", "-", "/", "%", "<", ">", "^", "|", "?", ":", "=", ",", "@",
 }
 
 // lex splits src into tokens, ending with a tokEOF.

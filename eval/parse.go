@@ -139,6 +139,7 @@ func (p *parser) conditional() (node, error) {
 var levels = [][]string{
 	{"||"}, {"&&"}, {"|"}, {"^"}, {"&"},
 	{"==", "!="}, {"<", "<=", ">", ">="}, {"<<", ">>"}, {"+", "-"}, {"*", "/", "%"},
+	{"@"}, // gdb's artificial array: *p@4 is the 4 values from p
 }
 
 func (p *parser) binaryLevel(level int) (node, error) {

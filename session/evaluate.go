@@ -232,6 +232,11 @@ func (s *Session) Evaluate(expr string, frameID int, context string) (dap.Evalua
 			return body, err
 		}
 	}
+	return s.evaluateExpr(expr, frameID, context)
+}
+
+// evaluateExpr evaluates expr for Evaluate.
+func (s *Session) evaluateExpr(expr string, frameID int, context string) (dap.EvaluateResponseBody, error) {
 	ctx, c, err := s.frameContext(frameID)
 	if err != nil {
 		return dap.EvaluateResponseBody{}, err

@@ -1,7 +1,6 @@
 package session
 
 import (
-	"encoding/binary"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -22,6 +21,9 @@ const replHelp = `Debug console commands (anything else is evaluated as a C expr
                         t binary, c char, i instructions (default x);
                         U unit size: b byte, h 2 bytes, w 4 bytes, g 8 bytes (default w)
                         examples: x/16xb buf   x/4dw &arr[2]   x/2xg $sp   x/5i $pc
+  print/F EXPR, p/F EXPR the value of EXPR (a number, a pointer, or an array of them) in format F:
+                        x d u o t c as for x; print EXPR and p EXPR are EXPR (examples: p/x mask,
+                        p/t flags, p/x *arr@4)
   info registers [NAME...]
                         the general registers of the selected frame, or the ones named
                         (rax, eax, al, rip, eflags, xmm0, ...)
@@ -30,10 +32,12 @@ const replHelp = `Debug console commands (anything else is evaluated as a C expr
   help                  this text
 Expressions: variables, $registers, literals, C operators (arithmetic, comparison,
 logical, bitwise, * & -> . []), casts to basic types and pointers ((long)$rsp),
-sizeof, ?:, and assignment (x = 5, $rax = 0) in this console only.`
+sizeof, ?:, gdb's artificial arrays (*p@4: the 4 values from p), and assignment
+(x = 5, $rax = 0) in this console only.`
 
 var (
 	examineCmd = regexp.MustCompile(`^x(/(\d*)([a-z]*))?\s+(\S.*)$`)
+	printCmd   = regexp.MustCompile(`^(p|print)(/([a-z]))?\s+(\S.*)$`)
 	infoCmd    = regexp.MustCompile(`^info\s+(\w+)\s*(.*)$`)
 )
 
@@ -49,6 +53,13 @@ func (s *Session) replCommand(line string, frameID int) (body dap.EvaluateRespon
 	if m := examineCmd.FindStringSubmatch(line); m != nil && isExamine(m[1], m[2]+m[3], m[4]) {
 		return text(s.examine(m[2], m[3], m[4], frameID))
 	}
+	if m := printCmd.FindStringSubmatch(line); m != nil && isPrint(m[1], m[3], m[4]) {
+		if m[3] == "" {
+			body, err := s.evaluateExpr(m[4], frameID, "repl")
+			return body, true, err
+		}
+		return text(s.printFormatted(m[3][0], m[4], frameID))
+	}
 	if m := infoCmd.FindStringSubmatch(line); m != nil {
 		switch m[1] {
 		case "registers", "register", "reg", "r", "all-registers":
@@ -59,6 +70,16 @@ func (s *Session) replCommand(line string, frameID int) (body dap.EvaluateRespon
 		return text("", fmt.Errorf("unknown command %q: the info commands are info registers and info signals", line))
 	}
 	return dap.EvaluateResponseBody{}, false, nil
+}
+
+// isPrint tells gdb's print from an expression on a variable named p:
+// "print EXPR" and "p/x EXPR" are commands, "p EXPR" only when EXPR does
+// not start with an operator ("p - 1" subtracts, "p *q" multiplies).
+func isPrint(word, format, rest string) bool {
+	if word == "print" || format != "" {
+		return true
+	}
+	return !strings.ContainsAny(rest[:1], "=+-*/%<>&|^!?.[")
 }
 
 // isExamine tells the x command from an expression on a variable named
@@ -75,6 +96,26 @@ func isExamine(slash, format, rest string) bool {
 		return !operator // a count alone: x/4 + 1 divides
 	}
 	return true
+}
+
+// printFormatted is print/F EXPR: the value of EXPR in format F.
+func (s *Session) printFormatted(f byte, src string, frameID int) (string, error) {
+	if !strings.ContainsRune("xduotc", rune(f)) {
+		return "", fmt.Errorf("print: unknown format letter %q: formats are x d u o t c", f)
+	}
+	ctx, _, err := s.frameContext(frameID)
+	if err != nil {
+		return "", err
+	}
+	e, err := s.parse(src)
+	if err != nil {
+		return "", err
+	}
+	v, err := e.Eval(ctx)
+	if err != nil {
+		return "", err
+	}
+	return eval.Format(ctx, v, f)
 }
 
 // examine is gdb's x command.
@@ -138,7 +179,7 @@ func (s *Session) examine(count, format, addrExpr string, frameID int) (string, 
 			fmt.Fprintf(&out, "%#x:", addr+uint64(i))
 		}
 		out.WriteByte('\t')
-		out.WriteString(formatUnit(buf[i:i+unit], fmtc))
+		out.WriteString(formatExamined(buf[i:i+unit], fmtc))
 	}
 	if rerr != nil || got < n*unit {
 		if out.Len() == 0 {
@@ -149,26 +190,16 @@ func (s *Session) examine(count, format, addrExpr string, frameID int) (string, 
 	return out.String(), nil
 }
 
-// formatUnit shows one unit of memory as x's format letter says.
-func formatUnit(b []byte, f byte) string {
-	var word [8]byte
-	copy(word[:], b)
-	u := binary.LittleEndian.Uint64(word[:])
-	bits := uint(8 * len(b))
-	signed := int64(u<<(64-bits)) >> (64 - bits)
+// formatExamined shows one unit of memory as x does: hex zero-padded to
+// the unit's width, binary too, the other formats as print shows them.
+func formatExamined(b []byte, f byte) string {
 	switch f {
-	case 'd':
-		return strconv.FormatInt(signed, 10)
-	case 'u':
-		return strconv.FormatUint(u, 10)
-	case 'o':
-		return "0" + strconv.FormatUint(u, 8)
+	case 'x':
+		return fmt.Sprintf("0x%0*s", 2*len(b), strings.TrimPrefix(eval.FormatBytes(b, 'x'), "0x"))
 	case 't':
-		return fmt.Sprintf("%0*b", bits, u)
-	case 'c':
-		return fmt.Sprintf("%d %s", signed, strconv.QuoteRuneToASCII(rune(byte(u))))
+		return fmt.Sprintf("%0*s", 8*len(b), eval.FormatBytes(b, 't'))
 	}
-	return fmt.Sprintf("0x%0*x", 2*len(b), u)
+	return eval.FormatBytes(b, f)
 }
 
 // examineInstructions is x/Ni: n instructions from addr.
