@@ -357,3 +357,80 @@ func TestParseCasts(t *testing.T) {
 		}
 	}
 }
+
+// dump writes a parsed expression in prefix form, to test its structure.
+func dump(n node) string {
+	switch n := n.(type) {
+	case *numberLit, *stringLit:
+		return "lit"
+	case *ident:
+		return n.name
+	case *register:
+		return "$" + n.name
+	case *unary:
+		return "(" + n.op + " " + dump(n.x) + ")"
+	case *binaryOp:
+		return "(" + n.op + " " + dump(n.x) + " " + dump(n.y) + ")"
+	case *logical:
+		return "(" + n.op + " " + dump(n.x) + " " + dump(n.y) + ")"
+	case *conditional:
+		return "(? " + dump(n.c) + " " + dump(n.x) + " " + dump(n.y) + ")"
+	case *member:
+		op := "."
+		if n.arrow {
+			op = "->"
+		}
+		return "(" + op + " " + dump(n.x) + " " + n.name + ")"
+	case *index:
+		return "([] " + dump(n.x) + " " + dump(n.i) + ")"
+	case *cast:
+		return "(cast " + n.to.String() + " " + dump(n.x) + ")"
+	case *sizeofType:
+		return "(sizeof " + n.of.String() + ")"
+	case *sizeofExpr:
+		return "(sizeof " + dump(n.x) + ")"
+	case *assign:
+		return "(= " + dump(n.lhs) + " " + dump(n.rhs) + ")"
+	}
+	return fmt.Sprintf("?%T", n)
+}
+
+func TestParseStructure(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"a + b * c", "(+ a (* b c))"},
+		{"a - b - c", "(- (- a b) c)"},
+		{"-a[1].b->c", "(- (-> (. ([] a lit) b) c))"},
+		{"&a->b", "(& (-> a b))"},
+		{"*p@3", "(@ (* p) lit)"},
+		{"*p + 1", "(+ (* p) lit)"},
+		{"(int)x + 1", "(+ (cast int x) lit)"},
+		{"(unsigned char *)p[2]", "(cast unsigned char * ([] p lit))"},
+		{"sizeof x + 1", "(+ (sizeof x) lit)"},
+		{"sizeof(long) * 2", "(* (sizeof long) lit)"},
+		{"a ? b : c ? d : e", "(? a b (? c d e))"},
+		{"a || b ? c : d", "(? (|| a b) c d)"},
+		{"a = b = c", "(= a (= b c))"},
+		{"x = a ? b : c", "(= x (? a b c))"},
+		{"!a && b || c", "(|| (&& (! a) b) c)"},
+		{"a || b && c", "(|| a (&& b c))"},
+		{"a < b == c < d", "(== (< a b) (< c d))"},
+		{"a & b ^ c | d", "(| (^ (& a b) c) d)"},
+		{"a << 1 + 2", "(<< a (+ lit lit))"},
+		{"a == b & c", "(& (== a b) c)"},
+		{"~-!a", "(~ (- (! a)))"},
+		{"$rax + $eflags", "(+ $rax $eflags)"},
+		{"geo::counter * 2", "(* geo::counter lit)"},
+		{"s.a.b[1][2]", "([] ([] (. (. s a) b) lit) lit)"},
+		{"(a)(b)", "(cast a b)"},
+		{"((struct point *)p)->x", "(-> (cast struct point * p) x)"},
+	} {
+		e, err := Parse(tc.src)
+		if err != nil {
+			t.Errorf("%s: %v", tc.src, err)
+			continue
+		}
+		if got := dump(e.root); got != tc.want {
+			t.Errorf("%s parsed as %s, want %s", tc.src, got, tc.want)
+		}
+	}
+}
