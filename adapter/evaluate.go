@@ -9,13 +9,15 @@ import (
 	"github.com/dapproc/dapproc/session"
 )
 
-// evaluateHandlers: evaluate (watch, hover, repl, clipboard, variables).
+// evaluateHandlers: evaluate (watch, hover, repl, clipboard, variables)
+// and setExpression.
 func evaluateHandlers() map[string]handler {
 	return map[string]handler{
 		"evaluate": {run: on(evaluate), advertise: func(c *dap.Capabilities) {
 			c.SupportsEvaluateForHovers = true
 			c.SupportsClipboardContext = true
 		}},
+		"setExpression": {run: on(setExpression), advertise: func(c *dap.Capabilities) { c.SupportsSetExpression = true }},
 	}
 }
 
@@ -29,4 +31,16 @@ func evaluate(s *session.Session, req *dap.EvaluateRequest) (dap.ResponseMessage
 		return nil, err
 	}
 	return &dap.EvaluateResponse{Body: body}, nil
+}
+
+func setExpression(s *session.Session, req *dap.SetExpressionRequest) (dap.ResponseMessage, error) {
+	args := req.Arguments
+	if strings.TrimSpace(args.Expression) == "" || strings.TrimSpace(args.Value) == "" {
+		return nil, errors.New(`setExpression needs "expression" (what to set, such as p->count) and "value"`)
+	}
+	body, err := s.SetExpression(args.Expression, args.Value, args.FrameId)
+	if err != nil {
+		return nil, err
+	}
+	return &dap.SetExpressionResponse{Body: body}, nil
 }

@@ -261,3 +261,28 @@ func atoi(t *testing.T, s string) int64 {
 	}
 	return n
 }
+
+func TestSetExpression(t *testing.T) {
+	c, _, frames := stopInInspect(t)
+	set := func(expr, value string) dap.SetExpressionResponseBody {
+		t.Helper()
+		seq := c.send("setExpression", &dap.SetExpressionRequest{Arguments: dap.SetExpressionArguments{Expression: expr, Value: value, FrameId: frames[0]}})
+		return wantResponse[*dap.SetExpressionResponse](c, seq).Body
+	}
+	if got := set("n", "n * 10"); got.Value != "50" || got.Type != "int" {
+		t.Errorf("setExpression n = n * 10: %+v, want 50", got)
+	}
+	if got := evalReq(t, c, "n", frames[0], "watch").Result; got != "50" {
+		t.Errorf("n after setExpression = %s, want 50", got)
+	}
+	if got := set("s->origin->y", "-7"); got.Value != "-7" {
+		t.Errorf("setExpression s->origin->y = -7: %+v", got)
+	}
+	if got := evalReq(t, c, "origin.y", frames[1], "watch").Result; got != "-7" {
+		t.Errorf("main's origin.y after setting it through s = %s, want -7", got)
+	}
+	seq := c.send("setExpression", &dap.SetExpressionRequest{Arguments: dap.SetExpressionArguments{Expression: "n + 1", Value: "3", FrameId: frames[0]}})
+	if e := expectError(c, seq); !strings.Contains(e.Body.Error.Format, "cannot assign to n + 1") {
+		t.Errorf("setExpression n + 1: %q", e.Body.Error.Format)
+	}
+}

@@ -207,7 +207,37 @@ func TestNextEndsAtAnotherThreadsBreakpoint(t *testing.T) {
 	requestBreakpoints(t, c, fixture.Source(t, src))
 	continueThread(t, c, pid)
 	wantExit(t, c, 0)
-	if out := c.out.stdout.String(); out != "seen x\n" {
+	if out := c.out.stdout.String(); out != "seen x answered -1\n" {
 		t.Errorf("stdout %q", out)
+	}
+}
+
+// TestSingleThreadNext: next with singleThread over the line that
+// releases the worker and waits 2 s for its answer runs main alone: the
+// step ends on the next line of main with no answer (the program's output
+// says so), and only the continue after it lets the worker run into its
+// breakpoint.
+func TestSingleThreadNext(t *testing.T) {
+	const src = "step_threads.c"
+	c := startReal(t)
+	pid := launchReal(t, c, map[string]any{"program": fixture.C(t, src, "-pthread"), "args": []string{"poll"}})
+	requestBreakpoints(t, c, fixture.Source(t, src), fixture.Line(t, src, "poll"))
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	wantStopped(t, c, "breakpoint", pid)
+	hit := fixture.Line(t, src, "worker_hit")
+	requestBreakpoints(t, c, fixture.Source(t, src), hit)
+
+	doStep(t, c, "next", &dap.NextRequest{Arguments: dap.NextArguments{ThreadId: pid, SingleThread: true}})
+	wantStopped(t, c, "step", pid)
+	wantTop(t, c, pid, "main", fixture.Line(t, src, "join"))
+	continueThread(t, c, pid)
+	st := wantStopped(t, c, "breakpoint", 0)
+	wantTop(t, c, st.Body.ThreadId, "worker", hit)
+	requestBreakpoints(t, c, fixture.Source(t, src))
+	continueThread(t, c, pid)
+	wantExit(t, c, 0)
+	if out := c.out.stdout.String(); out != "seen x answered 0\n" {
+		t.Errorf("stdout %q, want the worker's answer missed during the step", out)
 	}
 }

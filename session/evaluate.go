@@ -267,3 +267,22 @@ func (s *Session) evaluateExpr(expr string, frameID int, context string) (dap.Ev
 	}
 	return body, nil
 }
+
+// SetExpression answers `setExpression`: it assigns value (an expression)
+// to expr (a variable, a field, an element, *p, a register) in the frame
+// frameID names, as `expr = value` in the debug console would, and returns
+// what expr reads now.
+func (s *Session) SetExpression(expr, value string, frameID int) (dap.SetExpressionResponseBody, error) {
+	if err := s.needStopped(); err != nil {
+		return dap.SetExpressionResponseBody{}, err
+	}
+	expr, value = strings.TrimSpace(expr), strings.TrimSpace(value)
+	if _, err := s.evaluateExpr("("+expr+") = ("+value+")", frameID, "repl"); err != nil {
+		return dap.SetExpressionResponseBody{}, err
+	}
+	now, err := s.evaluateExpr(expr, frameID, "watch")
+	if err != nil {
+		return dap.SetExpressionResponseBody{}, err
+	}
+	return dap.SetExpressionResponseBody{Value: now.Result, Type: now.Type, VariablesReference: now.VariablesReference}, nil
+}
