@@ -683,6 +683,13 @@ func TestOptimizedLocals(t *testing.T) {
 			t.Errorf("%s = %q (%s), want %s or why it is unavailable", name, v.Value, v.Type, want)
 		}
 	}
+	// compute is the physical frame of the inlined call: it runs on the
+	// thread's own registers, all of them shown and settable.
+	inlinedRegs := byName(t, requestVariables(t, c, dap.VariablesArguments{VariablesReference: requestScopes(t, c, frames[0].Id)["Registers"].VariablesReference}))
+	physicalRegs := byName(t, requestVariables(t, c, dap.VariablesArguments{VariablesReference: requestScopes(t, c, frames[1].Id)["Registers"].VariablesReference}))
+	if rax := physicalRegs["rax"]; rax.Value == "" || rax.Value != inlinedRegs["rax"].Value || isReadOnly(rax) || physicalRegs["Vector"].VariablesReference == 0 {
+		t.Errorf("registers of compute, which square is inlined in: rax %+v (square's %s), Vector %+v", rax, inlinedRegs["rax"].Value, physicalRegs["Vector"])
+	}
 	computeRef := requestScopes(t, c, frames[1].Id)["Locals"].VariablesReference
 	compute := byName(t, requestVariables(t, c, dap.VariablesArguments{VariablesReference: computeRef}))
 	if b := wantValue(t, compute, "b", "int", "10"); b.MemoryReference != "" || !isReadOnly(b) {

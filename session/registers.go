@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-dap"
 
 	"github.com/dapproc/dapproc/arch"
+	"github.com/dapproc/dapproc/symbols"
 	"github.com/dapproc/dapproc/tracer"
 )
 
@@ -18,9 +19,10 @@ const vectorGroup = "Vector"
 // registerVariables lists the Registers scope of a frame: the general
 // purpose registers, rip (the frame's PC), eflags with its flags decoded,
 // the segment selectors and fs_base/gs_base, then the Vector group. The
-// innermost frame shows the thread's registers; an outer frame shows those
-// that unwinding recovered (PC, stack pointer, callee-saved registers),
-// since the others hold the callees' values.
+// innermost frame (and the calls inlined into it) shows the thread's
+// registers; a caller's frame shows those that unwinding recovered (PC,
+// stack pointer, callee-saved registers), since the others hold the
+// callees' values.
 func (s *Session) registerVariables(ref frameRef, filter string, start, count int) ([]dap.Variable, error) {
 	if filter == "indexed" {
 		return nil, nil
@@ -33,8 +35,9 @@ func (s *Session) registerVariables(ref frameRef, filter string, start, count in
 		return nil, fmt.Errorf("frame %d of thread %d is gone: ask for stackTrace again", ref.index, ref.tid)
 	}
 	f := &frames[ref.index]
+	live := liveFrame(frames, ref.index)
 	var regs tracer.Regs
-	if ref.index == 0 {
+	if live {
 		if regs, err = s.proc.Regs(ref.tid); err != nil {
 			return nil, fmt.Errorf("registers of thread %d: %w", ref.tid, err)
 		}
@@ -48,7 +51,7 @@ func (s *Session) registerVariables(ref frameRef, filter string, start, count in
 		switch {
 		case reg.Kind == arch.KindPC:
 			v = f.PC
-		case ref.index > 0:
+		case !live:
 			if reg.DwarfNum == arch.NoDwarfNum || f.Regs == nil {
 				continue
 			}
@@ -59,7 +62,7 @@ func (s *Session) registerVariables(ref frameRef, filter string, start, count in
 			v = r.Uint64Val
 		}
 		dv := dap.Variable{Name: reg.Name, Value: reg.Format(v), EvaluateName: "$" + reg.Name}
-		if ref.index > 0 {
+		if !live {
 			dv.PresentationHint = readOnly // see setRegister
 		}
 		switch reg.Name {
@@ -68,7 +71,7 @@ func (s *Session) registerVariables(ref frameRef, filter string, start, count in
 		}
 		out = append(out, dv)
 	}
-	if ref.index == 0 {
+	if live {
 		out = append(out, dap.Variable{
 			Name:               vectorGroup,
 			Value:              "x87, SSE and AVX registers",
@@ -77,6 +80,18 @@ func (s *Session) registerVariables(ref frameRef, filter string, start, count in
 		})
 	}
 	return page(out, start, count), nil
+}
+
+// liveFrame reports whether frame index of frames runs on the thread's
+// own registers: the innermost frame, and the frames of the calls inlined
+// into it, which share its registers.
+func liveFrame(frames []symbols.Frame, index int) bool {
+	for _, f := range frames[:min(index, len(frames))] {
+		if !f.Inlined {
+			return false
+		}
+	}
+	return true
 }
 
 // vectorVariables lists the Vector group: the x87 control registers,
@@ -114,7 +129,11 @@ func (s *Session) setRegister(ref frameRef, name, value string) (dap.Variable, e
 	if !ok {
 		return dap.Variable{}, fmt.Errorf("unknown register %q: set one of the registers the Registers scope lists", name)
 	}
-	if ref.index != 0 {
+	frames, err := s.stack(ref.tid)
+	if err != nil {
+		return dap.Variable{}, err
+	}
+	if !liveFrame(frames, ref.index) {
 		return dap.Variable{}, fmt.Errorf("the registers of a caller's frame cannot be set: select the innermost frame")
 	}
 	n, err := parseRegisterValue(value)
