@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -291,7 +292,35 @@ func (s *Session) registerLine(name string, r arch.Register, v uint64) string {
 	return fmt.Sprintf("%-15s%-19s%s", name, fmt.Sprintf("%#x", v), natural)
 }
 
-// evalIn evaluates src in ctx and formats its value.
+// evalIn evaluates src in ctx and formats its value; a struct or union
+// (a vector register's lanes) shows its members, as gdb does:
+// {v4_float = {1, 0, 0, 0}, v2_double = {...}, ...}.
 func (s *Session) evalIn(ctx eval.Context, src string) (string, error) {
-	return s.evalText(ctx, src)
+	e, err := s.parse(src)
+	if err != nil {
+		return "", err
+	}
+	v, err := e.Eval(ctx)
+	if err != nil {
+		return "", err
+	}
+	vv, err := s.exprVariable(ctx, src, v)
+	if err != nil {
+		return "", err
+	}
+	if vv.Unavailable != "" {
+		return "", errors.New(vv.Unavailable)
+	}
+	if vv.Value != "{...}" || !vv.HasChildren {
+		return vv.Value, nil
+	}
+	kids, err := vv.Children(s.proc, 0, -1)
+	if err != nil {
+		return "", err
+	}
+	parts := make([]string, len(kids))
+	for i, k := range kids {
+		parts[i] = k.Name + " = " + k.Value
+	}
+	return "{" + strings.Join(parts, ", ") + "}", nil
 }
