@@ -402,10 +402,10 @@ func TestEvaluateGo(t *testing.T) {
 	})
 }
 
-// TestEvaluateVectorRegisters checks the lanes of the vector registers
-// against each other, with the thread's real values.
+// TestEvaluateVectorRegisters checks the lanes of xmm1, which vectors()
+// in the fixture loads with known bytes, and that $ymm1 extends it.
 func TestEvaluateVectorRegisters(t *testing.T) {
-	s, _ := stopAt(t, exprSrc, "inspect")
+	s, _ := stopAt(t, exprSrc, "vectors")
 	on(t, s, func() {
 		x, err := s.Evaluate("$xmm1", 0, "watch")
 		if err != nil {
@@ -414,25 +414,27 @@ func TestEvaluateVectorRegisters(t *testing.T) {
 		if x.Type != "union vec128" || x.VariablesReference == 0 {
 			t.Errorf("$xmm1 = %+v, want a union vec128 to expand", x)
 		}
-		for _, expr := range []string{
-			"$xmm1.v16_int8[0] == ($xmm1.v2_int64[0] << 56 >> 56)",
-			"$xmm1.v4_int32[1] == ($xmm1.v2_int64[0] >> 32)",
-			"$xmm1.v8_int16[7] == ($xmm1.v2_int64[1] >> 48)",
-			"sizeof($xmm0) == 16 && sizeof($st0) == 16",
+		for _, tc := range []struct{ expr, want string }{
+			{"$xmm1.v16_int8[0]", "17 '\\021'"},
+			{"$xmm1.v16_int8[15]", "-128 '\\200'"},
+			{"$xmm1.v8_int16[1] == 0x4433", "1"},
+			{"$xmm1.v4_int32[1] == (int)0x88776655", "1"},
+			{"$xmm1.v2_int64[1] == (long)0x80ffeeddccbbaa99", "1"},
+			{"sizeof($xmm1) == 16 && sizeof($st0) == 16", "1"},
 		} {
-			if got, err := s.Evaluate(expr, 0, "watch"); err != nil || got.Result != "1" {
-				t.Errorf("%s: %+v, %v; want 1", expr, got, err)
+			if got, err := s.Evaluate(tc.expr, 0, "watch"); err != nil || got.Result != tc.want {
+				t.Errorf("%s: %+v, %v; want %s", tc.expr, got, err, tc.want)
 			}
 		}
-		y, err := s.Evaluate("$ymm2.v8_int32[3] == $xmm2.v4_int32[3]", 0, "watch")
+		y, err := s.Evaluate("$ymm1.v8_int32[0] == 0x44332211 && $ymm1.v8_int32[3] == $xmm1.v4_int32[3]", 0, "watch")
 		switch {
 		case err != nil && strings.Contains(err.Error(), "no AVX state"):
 			t.Log("no AVX: $ymm not checked")
 		case err != nil || y.Result != "1":
-			t.Errorf("$ymm2.v8_int32[3] == $xmm2.v4_int32[3]: %+v, %v", y, err)
+			t.Errorf("$ymm1 lanes: %+v, %v", y, err)
 		}
 		info, err := s.Evaluate("info registers xmm1", 0, "repl")
-		if err != nil || !strings.HasPrefix(info.Result, "xmm1") || !strings.Contains(info.Result, "{v4_float = {") || !strings.Contains(info.Result, "uint128 = ") {
+		if err != nil || !strings.HasPrefix(info.Result, "xmm1") || !strings.Contains(info.Result, "v4_int32 = {1144201745, -2005440939, ") || !strings.Contains(info.Result, "uint128 = ") {
 			t.Errorf("info registers xmm1 = %q, %v; want its lanes", info.Result, err)
 		}
 	})

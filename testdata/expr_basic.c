@@ -49,11 +49,21 @@ int inspect(struct shape *s, int n) {
 	return total;
 }
 
+static const unsigned char lanes[16] = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+                                        0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x80};
+
+// vectors puts known bytes in xmm1 for the register tests.
+void vectors(void) {
+	__asm__ volatile("movdqu %0, %%xmm1" : : "m"(lanes) : "xmm1");
+	counter += 0; // BP:vectors
+}
+
 int main(void) {
 	struct point origin = {10, 20};
 	struct shape sq = {"square", {1, 2}, &origin, {4, 5, 6, 7}};
 	int acc = 0;
 	opaque = &origin;
+	vectors();
 	inspect(&sq, 5);
 	for (int i = 0; i < 1000000; i++) {
 		acc = step(i, acc) & 0xffff;
