@@ -869,3 +869,60 @@ func TestScopesOfAnotherThread(t *testing.T) {
 		t.Errorf("main and worker share fs_base %s: each thread has its own thread pointer", mainRegs["fs_base"].Value)
 	}
 }
+
+// TestWriteMemoryPatchesCode finds twice's doubling instruction through
+// disassemble, puts an instruction breakpoint on it, and overwrites it with
+// two nops through writeMemory: memory reads show the nops (not the
+// breakpoint's int3), the breakpoint still stops the program there, and
+// the program's result shows the patched code ran.
+func TestWriteMemoryPatchesCode(t *testing.T) {
+	c, pid, top := inspectStop(t, "after")
+	var twice string
+	for _, in := range requestDisassemble(t, c, top.InstructionPointerReference, 0, 12) {
+		if target, ok := strings.CutSuffix(in.Instruction, " <twice>"); ok && strings.HasPrefix(in.Instruction, "call") {
+			twice = strings.TrimSpace(strings.TrimPrefix(target, "call"))
+		}
+	}
+	if twice == "" {
+		t.Fatal("no call of twice after the marker")
+	}
+	var double dap.DisassembledInstruction
+	for _, in := range requestDisassemble(t, c, twice, 0, 12) {
+		if in.Instruction == "add %eax,%eax" {
+			double = in
+		}
+	}
+	if double.InstructionBytes != "01 c0" {
+		t.Fatalf("twice has no add %%eax,%%eax: %+v", double)
+	}
+	seq := c.send("setInstructionBreakpoints", &dap.SetInstructionBreakpointsRequest{Arguments: dap.SetInstructionBreakpointsArguments{
+		Breakpoints: []dap.InstructionBreakpoint{{InstructionReference: double.Address}}}})
+	if bps := wantResponse[*dap.SetInstructionBreakpointsResponse](c, seq).Body.Breakpoints; len(bps) != 1 || !bps[0].Verified {
+		t.Fatalf("instruction breakpoint at %s: %+v", double.Address, bps)
+	}
+	seq = c.send("writeMemory", &dap.WriteMemoryRequest{Arguments: dap.WriteMemoryArguments{
+		MemoryReference: double.Address, Data: base64.StdEncoding.EncodeToString([]byte{0x90, 0x90})}})
+	if got := wantResponse[*dap.WriteMemoryResponse](c, seq).Body; got.BytesWritten != 2 {
+		t.Errorf("writeMemory over code: %+v", got)
+	}
+	expect[*dap.MemoryEvent](c)
+	expect[*dap.InvalidatedEvent](c)
+	if got := readBytes(t, c, double.Address, 0, 2); string(got) != "\x90\x90" {
+		t.Errorf("patched code reads % x, want 90 90", got)
+	}
+	if in := requestDisassemble(t, c, double.Address, 0, 1)[0]; in.Instruction != "nop" || in.InstructionBytes != "90" {
+		t.Errorf("patched instruction disassembles as %+v", in)
+	}
+
+	continueThread(t, c, pid)
+	wantStopped(t, c, "instruction breakpoint", pid)
+	if st := requestStack(t, c, pid, 0, 1).Body.StackFrames[0]; st.InstructionPointerReference != double.Address || st.Name != "twice" {
+		t.Errorf("stopped in %s at %s, want twice at %s", st.Name, st.InstructionPointerReference, double.Address)
+	}
+	continueThread(t, c, pid)
+	wantExit(t, c, 0)
+	// r = twice(60) / 2 with the doubling gone.
+	if want := "counter=7 message=before r=30\n"; c.out.stdout.String() != want {
+		t.Errorf("program printed %q, want %q", c.out.stdout.String(), want)
+	}
+}
