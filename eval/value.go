@@ -289,8 +289,9 @@ func boolInt(b bool) Value {
 	return intValue(0)
 }
 
-// Materialize returns the value with its bytes loaded and a bit field
-// turned into a plain value of its type, ready to be shown.
+// Materialize returns the value ready to be shown: a bit field becomes a
+// plain value of its type, held in Data; any other value is returned as it
+// is (a value in memory is read by whoever shows it).
 func (v Value) Materialize(ctx Context) (Value, error) {
 	if v.bitSize > 0 {
 		s, err := toScalar(ctx, &v)

@@ -3,6 +3,7 @@ package session
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dapproc/dapproc/eval"
@@ -17,6 +18,7 @@ type exprState struct {
 	parsed    map[string]parsedExpr
 	templates map[string][]logPart
 	table     *symbols.Table            // the table the scopes belong to
+	images    []*symbols.Image          // its images when the scopes were made
 	scopes    map[uint64]*symbols.Scope // innermost scope per PC
 	dregs     *dwarfRegs                // scratch registers of the evaluation in progress
 }
@@ -46,13 +48,15 @@ func (s *Session) parse(src string) (*eval.Expr, error) {
 }
 
 // innermostScope returns the scope of the innermost frame at pc, resolved
-// once per PC for the current symbol table. A scope whose image was
-// unloaded since is resolved again.
+// once per PC for the current symbol table. Scopes are made again when a
+// library was loaded or unloaded since (a scope keeps the globals it
+// found, which may live in a library).
 func (s *Session) innermostScope(pc uint64) (*symbols.Scope, error) {
-	if s.expr.table != s.table {
+	if s.expr.table != s.table || !slices.Equal(s.expr.images, s.table.Images()) {
 		s.expr.table, s.expr.scopes = s.table, nil
+		s.expr.images = slices.Clone(s.table.Images())
 	}
-	if sc, ok := s.expr.scopes[pc]; ok && (sc.Image() == nil || s.table.ImageAt(pc) == sc.Image()) {
+	if sc, ok := s.expr.scopes[pc]; ok {
 		return sc, nil
 	}
 	sc, err := s.table.InnermostScope(pc)
