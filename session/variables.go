@@ -49,16 +49,16 @@ func (s *Session) Scopes(frameID int) ([]dap.Scope, error) {
 			VariablesReference: s.handles.add(container{kind: listGlobals, frame: ref, image: im}),
 			// A library (libc with debug info, a Go runtime) can have
 			// thousands: let the client fetch them only when asked.
-			Expensive: im != s.table.Executable() || isGoFunction(f.Function),
+			Expensive: im != s.table.Executable() || isGoProgram(im),
 		})
 	}
 	return scopes, nil
 }
 
-// isGoFunction tells a Go frame by its package-qualified name: a Go
-// program's globals include the whole runtime's.
-func isGoFunction(fn *symbols.Function) bool {
-	return fn != nil && fn.Mangled == "" && strings.Contains(fn.Name, ".") && !strings.Contains(fn.Name, "::")
+// isGoProgram tells a Go executable by the build information section the
+// Go linker writes: a Go program's globals include the whole runtime's.
+func isGoProgram(im *symbols.Image) bool {
+	return im.ELF() != nil && im.ELF().Section(".go.buildinfo") != nil
 }
 
 func baseName(path string) string {
