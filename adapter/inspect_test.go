@@ -314,6 +314,10 @@ func TestReadMemoryUnmapped(t *testing.T) {
 	if body.Data != "" || body.UnreadableBytes != 16 {
 		t.Errorf("read of page zero: %+v, want 16 unreadable bytes", body)
 	}
+	body = requestReadMemory(t, c, "0xfffffffffffffff8", 0, 16)
+	if body.Data != "" || body.UnreadableBytes != 16 {
+		t.Errorf("read across the top of the address space: %+v, want 16 unreadable bytes", body)
+	}
 	seq := c.send("readMemory", &dap.ReadMemoryRequest{Arguments: dap.ReadMemoryArguments{MemoryReference: "nowhere", Count: 4}})
 	if e := expectError(c, seq); !strings.Contains(e.Body.Error.Format, "not an address") {
 		t.Errorf("bad memoryReference: %s", e.Body.Error.Format)

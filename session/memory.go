@@ -100,6 +100,9 @@ func (s *Session) unreadableRun(addr, limit uint64) int {
 		return int(limit)
 	}
 	end := addr + limit
+	if end < addr {
+		end = ^uint64(0) // the range runs to the top of the address space
+	}
 	for _, m := range maps {
 		if m.End <= addr || !strings.HasPrefix(m.Perms, "r") {
 			continue
@@ -141,13 +144,12 @@ func (s *Session) WriteMemory(ref string, offset int, data string, allowPartial 
 		}
 	}
 	written := 0
+	var writeErr error
 	for written < len(b) {
 		at := addr + uint64(written)
 		chunk := min(len(b)-written, int(pageSize-at%pageSize))
-		if err := s.proc.WriteMemory(at, b[written:written+chunk]); err != nil {
-			if written == 0 || !allowPartial {
-				return dap.WriteMemoryResponseBody{}, fmt.Errorf("write %d bytes at %#x: %w", chunk, at, err)
-			}
+		if writeErr = s.proc.WriteMemory(at, b[written:written+chunk]); writeErr != nil {
+			writeErr = fmt.Errorf("write %d bytes at %#x: %w", chunk, at, writeErr)
 			break
 		}
 		written += chunk
@@ -156,6 +158,12 @@ func (s *Session) WriteMemory(ref string, offset int, data string, allowPartial 
 		s.frames.stacks = nil // the write may have changed what unwinding reads
 		s.memoryChanged(addr, written)
 		s.invalidate("variables")
+	}
+	switch {
+	case writeErr != nil && written == 0:
+		return dap.WriteMemoryResponseBody{}, writeErr
+	case writeErr != nil && !allowPartial:
+		return dap.WriteMemoryResponseBody{}, fmt.Errorf("%w, after writing the first %d bytes", writeErr, written)
 	}
 	return dap.WriteMemoryResponseBody{BytesWritten: written}, nil
 }
