@@ -11,9 +11,11 @@ const env = { ...process.env };
 if (!env.DAPPROC) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dapproc-vscode-test-'));
   env.DAPPROC = path.join(dir, 'dapproc');
-  console.log(`building dapproc: go build -o ${env.DAPPROC} ../cmd/dapproc`);
+  // From the repository root: this directory's go.mod makes it a module of its own.
+  const repo = path.resolve(root, '..');
+  console.log(`building dapproc: go build -o ${env.DAPPROC} ./cmd/dapproc (in ${repo})`);
   try {
-    execFileSync('go', ['build', '-o', env.DAPPROC, '../cmd/dapproc'], { cwd: root, stdio: 'inherit' });
+    execFileSync('go', ['build', '-o', env.DAPPROC, './cmd/dapproc'], { cwd: repo, stdio: 'inherit' });
   } catch (err) {
     console.error(`could not build dapproc (is Go on the PATH?): ${err.message}`);
     process.exit(1);
