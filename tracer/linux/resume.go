@@ -75,7 +75,7 @@ func (p *Process) resumeOnMonitor(only int, step bool) (tracer.StopEvent, error)
 	if ev, ok := p.takePending(only); ok {
 		return p.deliver(ev), nil
 	}
-	r := &run{only: only}
+	r := &run{only: only, step: step && only != 0}
 	err := p.runThreads(r, step)
 	p.imu.Lock()
 	p.running = false
@@ -206,7 +206,7 @@ func (p *Process) stepOver(r *run, t *thread, report bool) error {
 	if err := pokeWord(t.tid, bp.wordAddr, bp.without); err != nil {
 		return fmt.Errorf("step over breakpoint at %#x: %w", bp.addr, err)
 	}
-	sr := &run{only: t.tid, silentStep: !report}
+	sr := &run{only: t.tid, silentStep: !report, step: true}
 	held := t.heldSig
 	t.heldSig = 0
 	t.stepping = true
