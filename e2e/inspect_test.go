@@ -76,8 +76,8 @@ func TestInspectCPlusPlus(t *testing.T) {
 
 	caller := scopesOf(t, c, frames[1].Id)
 	params := variablesOf(t, c, caller["Locals"].VariablesReference)
-	if ref := params["ref"]; ref.Type != "int &" || !strings.HasSuffix(ref.Value, ": 44") {
-		t.Errorf("ref = %q (%s), want an int & bound to 44", ref.Value, ref.Type)
+	if ref := params["ref"]; ref.Type != "int &" || !strings.HasSuffix(ref.Value, ": 44") || ref.PresentationHint == nil || ref.PresentationHint.Attributes[0] != "readOnly" {
+		t.Errorf("ref = %q (%s, %+v), want a read-only int & bound to 44", ref.Value, ref.Type, ref.PresentationHint)
 	}
 	globals := variablesOf(t, c, caller["Globals"].VariablesReference)
 	checkVariable(t, globals, "geo::counter", "int", "3")

@@ -203,10 +203,11 @@ var readOnly = &dap.VariablePresentationHint{Attributes: []string{"readOnly"}}
 
 // settable reports whether setVariable can write v: a value in memory
 // that is a scalar or a pointer (not a struct or array as a whole, not a
-// value held in a register, a bit field, or one the compiler lost).
+// value held in a register, a bit field, a C++ reference, or one the
+// compiler lost).
 func settable(v *symbols.Variable, mem symbols.MemoryReader) bool {
-	if v.Unavailable != "" || v.Addr == 0 {
-		return false
+	if v.Unavailable != "" || v.Addr == 0 || strings.HasSuffix(v.Type, "&") {
+		return false // lost, in a register, or a C++ reference (set what it is bound to)
 	}
 	if _, isPointer := v.PointerValue(mem); isPointer {
 		return true
