@@ -4,7 +4,8 @@
 // written in (lua.go): assignments of table constructors holding strings,
 // numbers, booleans, nested tables and function values.
 //
-// Everything here is pure and safe for concurrent use.
+// Concurrency: the functions are pure and safe for concurrent use; a Script
+// belongs to the goroutine that runs chunks on it.
 package readmeconf
 
 import (
