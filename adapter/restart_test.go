@@ -20,7 +20,7 @@ import (
 
 // relaunched reads what follows a restart's response up to the next stop:
 // the old threads exit, the new process arrives (its pid is returned),
-// breakpoints are bound again, then the stop with reason.
+// breakpoints are bound again, in that order, then the stop with reason.
 func relaunched(t *testing.T, c *client, oldPid int, reason string) (pid int, rebound []dap.Breakpoint) {
 	t.Helper()
 	for {
@@ -32,6 +32,9 @@ func relaunched(t *testing.T, c *client, oldPid int, reason string) (pid int, re
 		case *dap.ProcessEvent:
 			pid = m.Body.SystemProcessId
 		case *dap.BreakpointEvent:
+			if pid == 0 {
+				t.Errorf("breakpoint event before the new process event")
+			}
 			rebound = append(rebound, m.Body.Breakpoint)
 		case *dap.StoppedEvent:
 			if m.Body.Reason != reason || pid == 0 || m.Body.ThreadId != pid {

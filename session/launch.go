@@ -187,7 +187,10 @@ func (s *Session) start(p tracer.Process, attached bool, method string) {
 	s.pid = p.Pid()
 	s.state = Configuring
 	s.focus = p.Pid()
-	s.loadSymbols(s.queueAfterResponse)
+	// The process and its threads come first, then what the symbols
+	// bring (breakpoints bound, modules).
+	var bound []dap.Message
+	s.loadSymbols(func(m dap.Message) { bound = append(bound, m) })
 	if err := s.pushSignalPolicy(); err != nil {
 		s.log.Warn("signal filters", "pid", s.pid, "err", err)
 	}
@@ -203,6 +206,9 @@ func (s *Session) start(p tracer.Process, attached bool, method string) {
 	})
 	for _, tid := range s.threads.update(p) {
 		s.queueAfterResponse(threadEvent("started", tid))
+	}
+	for _, m := range bound {
+		s.queueAfterResponse(m)
 	}
 }
 

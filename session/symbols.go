@@ -67,21 +67,23 @@ func (s *Session) syncTable(emit func(dap.Message)) {
 }
 
 // largeDebugInfo is the size of DWARF (.debug_info and .debug_line,
-// uncompressed) from which reading an image's symbols takes long enough
-// to show progress (a Go program has about 800 KiB, a small C one 1).
-const largeDebugInfo = 512 << 10
+// uncompressed) from which reading an executable's symbols takes long
+// enough to show progress (a small Go program has about 800 KiB, one
+// linking net/http 2.4 MiB, a small C one 1 KiB).
+const largeDebugInfo = 2 << 20
 
 // indexWithProgress reads, at once, the compile units and source files of
-// each added image with a large debug info, between progressStart and
-// progressEnd events, when the client shows progress. Otherwise that work
-// happens at the first question about the image (a breakpoint, a stack).
+// a newly mapped executable with a large debug info, between
+// progressStart and progressEnd events, when the client shows progress.
+// Otherwise that work happens at the first breakpoint or stack. Libraries
+// stay lazy: they are read only if a question needs them.
 func (s *Session) indexWithProgress(added []*symbols.Image) {
 	if !s.launch.client.ProgressReporting {
 		return
 	}
 	for _, im := range added {
 		size := debugInfoSize(im)
-		if size < largeDebugInfo {
+		if im != s.table.Executable() || size < largeDebugInfo {
 			continue
 		}
 		s.launch.progress++

@@ -1,0 +1,3 @@
+module step_big_go
+
+go 1.22
