@@ -303,19 +303,6 @@ func (v Value) Materialize(ctx Context) (Value, error) {
 	return v, nil
 }
 
-// Pointer returns the address a pointer value holds; ok is false for a
-// value that is not a pointer.
-func (v Value) Pointer(ctx Context) (p uint64, ok bool) {
-	if kindOf(v.Type) != kindPointer {
-		return 0, false
-	}
-	s, err := toScalar(ctx, &v)
-	if err != nil {
-		return 0, false
-	}
-	return s.u, true
-}
-
 // Address returns the address a value designates for commands that take
 // one (the repl's x): a pointer's target, an array's or function's own
 // address, or an integer taken as an address.

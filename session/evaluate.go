@@ -259,13 +259,12 @@ func (s *Session) evaluateExpr(expr string, frameID int, context string) (dap.Ev
 	if vv.Unavailable != "" {
 		return dap.EvaluateResponseBody{}, fmt.Errorf("%s: %s", expr, vv.Unavailable)
 	}
-	body := dap.EvaluateResponseBody{Result: vv.Value, Type: vv.Type, VariablesReference: s.variableRef(vv)}
-	if p, ok := v.Pointer(ctx); ok && p != 0 {
-		body.MemoryReference = fmt.Sprintf("%#x", p) // for a pointer, where it points (DAP's suggestion)
-	} else if v.InMemory {
-		body.MemoryReference = fmt.Sprintf("%#x", v.Addr)
-	}
-	return body, nil
+	// Shown as the Variables view shows it: children (paged for large
+	// arrays) named by expression, and where the value lives (for a
+	// pointer, where it points).
+	dv := s.dapVariable(vv, expr)
+	return dap.EvaluateResponseBody{Result: dv.Value, Type: dv.Type, VariablesReference: dv.VariablesReference,
+		IndexedVariables: dv.IndexedVariables, NamedVariables: dv.NamedVariables, MemoryReference: dv.MemoryReference}, nil
 }
 
 // SetExpression answers `setExpression`: it assigns value (an expression)

@@ -263,6 +263,13 @@ func TestEvaluateReferences(t *testing.T) {
 		if st.Result != "{...}" || st.Type != "struct point" || st.VariablesReference == 0 {
 			t.Errorf("s->corner = %+v, want a struct with children", st)
 		}
+		sides, err := s.Evaluate("s->sides", 0, "watch")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sides.Result != "{4, 5, 6, 7}" || sides.IndexedVariables != 4 || sides.VariablesReference == 0 || sides.MemoryReference == "" {
+			t.Errorf("s->sides = %+v, want 4 indexed children and where it is", sides)
+		}
 		sp, err := s.Evaluate("(long)$rsp", 0, "watch")
 		if err != nil {
 			t.Fatal(err)
