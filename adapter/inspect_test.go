@@ -322,6 +322,10 @@ func TestReadMemoryUnmapped(t *testing.T) {
 	if e := expectError(c, seq); !strings.Contains(e.Body.Error.Format, "not an address") {
 		t.Errorf("bad memoryReference: %s", e.Body.Error.Format)
 	}
+	seq = c.send("readMemory", &dap.ReadMemoryRequest{Arguments: dap.ReadMemoryArguments{MemoryReference: fmt.Sprintf("%#x", end-8), Count: 1 << 30}})
+	if e := expectError(c, seq); !strings.Contains(e.Body.Error.Format, "at a time") {
+		t.Errorf("readMemory of a gigabyte: %s", e.Body.Error.Format)
+	}
 }
 
 func requestSetVariable(t testing.TB, c *client, ref int, name, value string) dap.SetVariableResponseBody {

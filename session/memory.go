@@ -9,9 +9,11 @@ import (
 	"github.com/google/go-dap"
 )
 
-// maxMemoryRead bounds one readMemory answer; a client that wants more
-// asks again from where the answer ended.
-const maxMemoryRead = 1 << 20
+// maxMemoryRead bounds one readMemory request. A shorter answer would
+// tell the client that readable memory ends there (the specification says
+// so of short data without unreadableBytes), so a larger request is an
+// error instead.
+const maxMemoryRead = 16 << 20
 
 // pageSize is the unit in which memory is mapped: a write goes page by
 // page so that a partial write stops exactly at the first page it cannot
@@ -73,10 +75,9 @@ func (s *Session) ReadMemory(ref string, offset, count int) (dap.ReadMemoryRespo
 	if err != nil {
 		return dap.ReadMemoryResponseBody{}, err
 	}
-	if count < 0 {
-		return dap.ReadMemoryResponseBody{}, fmt.Errorf("readMemory count %d is negative", count)
+	if count < 0 || count > maxMemoryRead {
+		return dap.ReadMemoryResponseBody{}, fmt.Errorf("readMemory count %d: ask for 0 to %d bytes at a time", count, maxMemoryRead)
 	}
-	count = min(count, maxMemoryRead)
 	body := dap.ReadMemoryResponseBody{Address: fmt.Sprintf("%#x", addr)}
 	if count == 0 {
 		return body, nil
