@@ -62,14 +62,11 @@ func (t *handleTable) get(id int) (container, error) {
 	return c, nil
 }
 
-// variableRef returns a variablesReference for v's children, 0 when v has
-// none. The reference is valid until the program resumes. Must be called
-// on the session goroutine with the process stopped.
-func (s *Session) variableRef(v *symbols.Variable) int {
-	return s.childrenRef(v, v.Name)
-}
-
-// childrenRef is variableRef for a variable that expr names.
+// childrenRef returns a variablesReference for v's children, 0 when v has
+// none; expr is the C expression that names v, from which its children's
+// evaluateNames are made. The reference is valid until the program
+// resumes. Must be called on the session goroutine with the process
+// stopped. (Evaluate results get theirs through dapVariable.)
 func (s *Session) childrenRef(v *symbols.Variable, expr string) int {
 	if v == nil || !v.HasChildren || v.Unavailable != "" {
 		return 0
