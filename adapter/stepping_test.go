@@ -241,3 +241,28 @@ func TestSingleThreadNext(t *testing.T) {
 		t.Errorf("stdout %q, want the worker's answer missed during the step", out)
 	}
 }
+
+// TestStepsThroughCodeWithoutLines: stepIn on a call of a function
+// without line info steps over it; stopped inside it (a function
+// breakpoint), next runs until it returns to the caller that has lines.
+func TestStepsThroughCodeWithoutLines(t *testing.T) {
+	c, pid := startStepping(t, "call_nolines")
+	doStep(t, c, "stepIn", stepInReq(pid))
+	wantStopped(t, c, "step", pid)
+	wantTop(t, c, pid, "main", fixture.Line(t, stepSrc, "after_all"))
+
+	c, pid = startStepping(t, "call_nolines")
+	seq := c.send("setFunctionBreakpoints", &dap.SetFunctionBreakpointsRequest{Arguments: dap.SetFunctionBreakpointsArguments{
+		Breakpoints: []dap.FunctionBreakpoint{{Name: "nolines_twice"}}}})
+	if bps := wantResponse[*dap.SetFunctionBreakpointsResponse](c, seq).Body.Breakpoints; len(bps) != 1 || !bps[0].Verified {
+		t.Fatalf("function breakpoint on nolines_twice: %+v", bps)
+	}
+	continueThread(t, c, pid)
+	wantStopped(t, c, "function breakpoint", pid)
+	if top := requestStack(t, c, pid, 0, 1).Body.StackFrames[0]; top.Name != "nolines_twice" || top.Source != nil {
+		t.Fatalf("stopped in %s (source %+v), want nolines_twice without line info", top.Name, top.Source)
+	}
+	doStep(t, c, "next", nextReq(pid))
+	wantStopped(t, c, "step", pid)
+	wantTop(t, c, pid, "main", fixture.Line(t, stepSrc, "call_nolines"))
+}

@@ -23,7 +23,8 @@ import (
 //   - stepOut runs to the caller's return address, with the stack pointer
 //     back at the current frame's CFA.
 //
-// A code position without line info steps like granularity instruction.
+// A code position without line info runs back to the nearest caller that
+// has line info (leaveNoLineCode).
 
 // lineContext is where a source step starts: the function, its frame, and
 // the line of the thread's PC.
@@ -182,9 +183,37 @@ func (s *Session) frameCFA(tid int) (uint64, bool) {
 func (s *Session) stepOverLine(tid int, regs *tracer.Regs) (operation, error) {
 	lc := s.lineContextAt(tid, regs.PC(), sameInline)
 	if lc == nil {
-		return s.stepOverInstruction(tid, regs)
+		return s.leaveNoLineCode(tid, regs, true)
 	}
 	return s.runToStatements(tid, lc, nil)
+}
+
+// noLineDepth bounds how many callers leaveNoLineCode looks through.
+const noLineDepth = 32
+
+// leaveNoLineCode is next or stepIn where the PC has no line info (in a
+// library without debug info, after a pause or a function breakpoint):
+// as gdb does, it runs until the code returns into the nearest caller that
+// has line info, and stops there. With no such caller it steps one
+// instruction (over a call, for next).
+func (s *Session) leaveNoLineCode(tid int, regs *tracer.Regs, over bool) (operation, error) {
+	frames, err := s.topFrames(tid, noLineDepth)
+	if err == nil {
+		for i := 1; i < len(frames); i++ {
+			if _, ok := s.table.LocationAt(frames[i].LookupPC()); !ok || frames[i-1].Inlined {
+				continue
+			}
+			ret := frames[i].PC
+			if err := s.bps.acquireInternal(s, ret); err != nil {
+				return nil, err
+			}
+			return &runToReturnOp{tid: tid, ret: ret, sp: frames[i-1].CFA}, nil
+		}
+	}
+	if over {
+		return s.stepOverInstruction(tid, regs)
+	}
+	return &stepInstructionOp{tid: tid}, nil
 }
 
 // runToStatements runs until thread tid reaches one of lc's statements in
@@ -275,7 +304,7 @@ func (o *nextLineOp) end(s *Session) {
 func (s *Session) stepInLine(tid int, regs *tracer.Regs) (operation, error) {
 	lc := s.lineContextAt(tid, regs.PC(), anyInline)
 	if lc == nil {
-		return &stepInstructionOp{tid: tid}, nil
+		return s.leaveNoLineCode(tid, regs, false)
 	}
 	op := &stepInLineOp{tid: tid, lc: lc}
 	op.atCall = s.isCallAt(regs.PC())

@@ -2,7 +2,8 @@
 // recursive function, a call with line info, a libc call without it, a
 // line with two calls f(g(x)), a call inlined even at -O0 (gcc gives its
 // argument set-up to the line before, BP:before_inl, so the inlined body
-// follows that line directly), and a line that goto can skip.
+// follows that line directly), a line that goto can skip, and a function
+// without line info of our own.
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +34,21 @@ static inline __attribute__((always_inline)) int twice_inl(int v) {
 	return d + 1; // BP:inl_return
 }
 
+// nolines_twice is assembly outside any C function, in a section of its
+// own so that no line-table sequence covers it: it has a symbol and no
+// line info or DWARF.
+__asm__(".pushsection .text.nolines, \"ax\", @progbits\n"
+	".globl nolines_twice\n"
+	".type nolines_twice, @function\n"
+	"nolines_twice:\n"
+	"\t.cfi_startproc\n" /* unwind info, as libraries without DWARF have */
+	"\tlea (%rdi,%rdi), %eax\n"
+	"\tret\n"
+	"\t.cfi_endproc\n"
+	".size nolines_twice, .-nolines_twice\n"
+	".popsection\n");
+int nolines_twice(int x);
+
 static void goto_demo(void) {
 	counter = 1; // BP:goto_from
 	counter += 10; // BP:goto_skipped
@@ -47,6 +63,7 @@ int main(int argc, char **argv) {
 	w += argc; // BP:before_inl
 	int q = twice_inl(w); // BP:inl_call
 	goto_demo(); // BP:call_goto
-	printf("d %d v %d n>0 %d w %d q %d\n", d, v, n > 0, w, q); // BP:after_all
+	int t = nolines_twice(argc); // BP:call_nolines
+	printf("d %d v %d n>0 %d w %d q %d t %d\n", d, v, n > 0, w, q, t); // BP:after_all
 	return 0;
 }
