@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -221,4 +222,27 @@ func TestTerminalFallback(t *testing.T) {
 	if out := c.out.stdout.String(); out != "isatty 0\n" {
 		t.Errorf("stdout %q (pid %d)", out, pid)
 	}
+}
+
+// TestRestartWhileRunning: restart of a program that is running halts and
+// kills it, and the new process runs at once (configurationDone was
+// sent): a pause stops it, not the old one.
+func TestRestartWhileRunning(t *testing.T) {
+	c := startReal(t)
+	pid := runSpin(t, c)
+	seq := c.send("restart", &dap.RestartRequest{})
+	wantResponse[*dap.RestartResponse](c, seq)
+	if ev := want[*dap.ThreadEvent](c); ev.Body.Reason != "exited" || ev.Body.ThreadId != pid {
+		t.Errorf("thread event %+v, want the old thread %d exited", ev.Body, pid)
+	}
+	pid2 := want[*dap.ProcessEvent](c).Body.SystemProcessId
+	if ev := want[*dap.ThreadEvent](c); ev.Body.Reason != "started" || ev.Body.ThreadId != pid2 || pid2 == pid {
+		t.Fatalf("thread event %+v, want the new process %d (old %d) started", ev.Body, pid2, pid)
+	}
+	if err := syscall.Kill(pid, 0); err == nil {
+		t.Errorf("the old process %d is still alive", pid)
+	}
+	seq = c.send("pause", &dap.PauseRequest{Arguments: dap.PauseArguments{ThreadId: pid2}})
+	wantResponse[*dap.PauseResponse](c, seq)
+	wantStopped(t, c, "pause", pid2)
 }
