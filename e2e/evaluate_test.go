@@ -87,7 +87,7 @@ func TestEvaluateAndConsole(t *testing.T) {
 	c.ExpectExitedEvent(0)
 	c.ExpectTerminatedEvent()
 	disconnect(t, c, nil)
-	if out := c.Output("stdout"); !strings.Contains(out, "hello -5000000000 17 99") || !strings.Contains(out, " 8 2.500000 ") {
+	if out := c.Output("stdout"); !strings.Contains(out, "hello -5000000000 17 104") || !strings.Contains(out, " 8 2.500000 ") {
 		t.Errorf("program output %q, want counter printed as 8", out)
 	}
 }

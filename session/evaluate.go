@@ -46,6 +46,11 @@ func (s *Session) innermostContext(tid int) (*exprContext, error) {
 func (c *exprContext) Lookup(name string) (eval.Value, error) {
 	b, err := c.scope.Lookup(name)
 	if err != nil {
+		// An enumeration constant (RUNNING), of its enum type.
+		if typ, im, val, eerr := c.s.table.FindEnumerator(c.scope.Image(), name); eerr == nil {
+			data := binary.LittleEndian.AppendUint64(nil, uint64(val))
+			return eval.DataValue(typ, im, data[:max(min(typ.Size(), 8), 1)]), nil
+		}
 		// A function's name stands for the function, as in C.
 		if fns, _, ferr := c.s.table.FunctionAddresses(name); ferr == nil && len(fns) > 0 && fns[0].Entry != 0 {
 			f := fns[0]

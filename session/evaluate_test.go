@@ -195,6 +195,11 @@ func TestEvaluateAtStop(t *testing.T) {
 			{"sizeof(struct shape)", "40", "unsigned long"},
 			{"sizeof(handle_t)", "4", "unsigned long"},
 			{"(handle_t *)opaque == (void *)s->origin", "1", "int"},
+			{"paint", "GREEN", "enum color"},
+			{"paint == GREEN && GREEN != BLUE", "1", "int"},
+			{"BLUE", "BLUE", "enum color"},
+			{"BLUE + 1", "7", "int"},
+			{"(enum color)0", "RED", "enum color"},
 		} {
 			body, err := s.Evaluate(tc.expr, 0, "watch")
 			if err != nil {

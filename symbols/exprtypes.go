@@ -40,24 +40,71 @@ func (t *Table) FindType(prefer *Image, tag, name string) (godwarf.Type, *Image,
 	return nil, nil, fmt.Errorf("unknown type %q: the program's debug info defines no such type", what)
 }
 
+// FindEnumerator finds an enumeration constant by name ("GREEN"), in the
+// images in FindType's order, and returns its enum type and value.
+func (t *Table) FindEnumerator(prefer *Image, name string) (godwarf.Type, *Image, int64, error) {
+	order := []*Image{prefer, t.Executable()}
+	order = append(order, t.images...)
+	seen := map[*Image]bool{}
+	for _, im := range order {
+		if im == nil || seen[im] {
+			continue
+		}
+		seen[im] = true
+		im.typeIndex()
+		off, ok := im.s2.enums[name]
+		if !ok {
+			continue
+		}
+		typ, err := im.typeAt(off)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if et, ok := typ.(*godwarf.EnumType); ok {
+			for _, v := range et.Val {
+				if v.Name == name {
+					return typ, im, v.Val, nil
+				}
+			}
+		}
+	}
+	return nil, nil, 0, fmt.Errorf("no enumerator %q", name)
+}
+
 // typeIndex maps "tag name" to the DWARF offset of the first definition
 // of each named type of the image (tag "" for typedefs and base types),
-// reading every DIE of the image once, on first use.
+// and indexes the enumerators by name, reading every DIE of the image
+// once, on first use.
 func (im *Image) typeIndex() map[string]dwarf.Offset {
 	if im.s2.typeNames != nil {
 		return im.s2.typeNames
 	}
 	idx := map[string]dwarf.Offset{}
 	im.s2.typeNames = idx
+	im.s2.enums = map[string]dwarf.Offset{}
 	d, err := im.DWARF()
 	if err != nil {
 		return idx
 	}
 	r := d.Reader()
+	var enum dwarf.Offset // the enumeration type whose enumerators r is in
 	for {
 		e, err := r.Next()
 		if err != nil || e == nil {
 			return idx
+		}
+		if e.Tag == dwarf.TagEnumerator && enum != 0 {
+			if name, _ := e.Val(dwarf.AttrName).(string); name != "" {
+				if _, dup := im.s2.enums[name]; !dup {
+					im.s2.enums[name] = enum
+				}
+			}
+			continue
+		}
+		if e.Tag == dwarf.TagEnumerationType {
+			enum = e.Offset
+		} else if e.Tag != 0 {
+			enum = 0
 		}
 		var tag string
 		switch e.Tag {

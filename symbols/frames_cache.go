@@ -19,6 +19,7 @@ type imageS2 struct {
 	bases      map[dwarf.Offset][]baseClass      // C++ class type -> its base classes
 	globals    map[string][]globalRef            // global variables by name (LookupVariable)
 	typeNames  map[string]dwarf.Offset           // named type definitions (FindType, exprtypes.go)
+	enums      map[string]dwarf.Offset           // enumerator name -> its enumeration type (FindEnumerator)
 	cplus      bool                              // the image is a C++ program (isCPlusPlus)
 	langSet    bool
 }

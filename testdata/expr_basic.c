@@ -24,8 +24,11 @@ struct shape {
 
 typedef unsigned int handle_t;
 
+enum color { RED, GREEN = 5, BLUE };
+
 int counter = 7;
 handle_t current = 99;
+enum color paint = GREEN;
 void *opaque; // points to main's origin once main runs
 static double ratio = 2.5;
 unsigned char bytes[8] = {0x11, 0x22, 0x33, 0x44, 0xde, 0xad, 0xbe, 0xef};
@@ -68,6 +71,6 @@ int main(void) {
 	for (int i = 0; i < 1000000; i++) {
 		acc = step(i, acc) & 0xffff;
 	}
-	printf("%d %d %f %s %ld %d %u\n", acc, counter, ratio, greeting, big, bytes[0], current);
+	printf("%d %d %f %s %ld %d %u\n", acc, counter, ratio, greeting, big, bytes[0], current + paint);
 	return 0;
 }
