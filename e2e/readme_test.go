@@ -430,9 +430,44 @@ func expectStopIn(t *testing.T, c *daptest.Client, tid, id int, fn, src string, 
 	checkFrame(t, frames[0], fn, src, line)
 }
 
+// expectAfterProgress expects the successful T answering request seq,
+// after any progress the adapter shows meanwhile (nvim-dap says it shows
+// progress, and dapproc reports loading a large debug info so): each
+// progressStart must be ended before the answer.
+func expectAfterProgress[T dap.ResponseMessage](t *testing.T, c *daptest.Client, seq int) T {
+	t.Helper()
+	open := map[string]bool{}
+	for {
+		switch m := c.ReadMessage().(type) {
+		case *dap.ProgressStartEvent:
+			open[m.Body.ProgressId] = true
+		case *dap.ProgressUpdateEvent:
+			if !open[m.Body.ProgressId] {
+				t.Fatalf("progressUpdate of %q, which was not started", m.Body.ProgressId)
+			}
+		case *dap.ProgressEndEvent:
+			if !open[m.Body.ProgressId] {
+				t.Fatalf("progressEnd of %q, which was not started", m.Body.ProgressId)
+			}
+			delete(open, m.Body.ProgressId)
+		case T:
+			if r := m.GetResponse(); r.RequestSeq != seq || !r.Success {
+				t.Fatalf("expected a successful response to request %d, got %s", seq, daptest.Describe(m))
+			}
+			if len(open) > 0 {
+				t.Fatalf("answered with progress %v still open", open)
+			}
+			return m
+		default:
+			var want T
+			t.Fatalf("expected progress events or %T, got %s", want, daptest.Describe(m))
+		}
+	}
+}
+
 func (r nvimRun) launch(t *testing.T, c *daptest.Client, caps dap.Capabilities, config map[string]any, workspace string) {
 	c.CollectOutput("stdout", "stderr")
-	c.ExpectLaunchResponse(c.Launch(config))
+	expectAfterProgress[*dap.LaunchResponse](t, c, c.Launch(config))
 	pid := c.ExpectProcessEvent().Body.SystemProcessId
 	c.ExpectThreadEvent("started")
 	line := fixture.Line(t, r.lang, "started")
@@ -454,7 +489,7 @@ func (r nvimRun) launch(t *testing.T, c *daptest.Client, caps dap.Capabilities, 
 
 func (r nvimRun) attach(t *testing.T, c *daptest.Client, caps dap.Capabilities, config map[string]any, p *readmeProgram) {
 	pid := p.cmd.Process.Pid
-	c.ExpectAttachResponse(c.SendCommand("attach", config))
+	expectAfterProgress[*dap.AttachResponse](t, c, c.SendCommand("attach", config))
 	if e := c.ExpectProcessEvent().Body; e.SystemProcessId != pid || e.StartMethod != "attach" {
 		t.Fatalf("process event %+v, want pid %d attached", e, pid)
 	}
