@@ -227,6 +227,10 @@ type nvimRun struct {
 	frames  map[string]string // marker -> the function name expected there
 }
 
+// start evaluates the configuration as nvim-dap would (the program prompt
+// answered with the fixture, the process picker with a running one,
+// ${workspaceFolder} a fresh directory), starts the adapter and runs the
+// session.
 func (r nvimRun) start(t *testing.T) {
 	workspace := t.TempDir()
 	var debuggee *readmeProgram
