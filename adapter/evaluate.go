@@ -9,8 +9,8 @@ import (
 	"github.com/dapproc/dapproc/session"
 )
 
-// evaluateHandlers: evaluate (watch, hover, repl, clipboard, variables)
-// and setExpression.
+// evaluateHandlers: evaluate (watch, hover, repl, clipboard, variables),
+// setExpression, and completions for the debug console.
 func evaluateHandlers() map[string]handler {
 	return map[string]handler{
 		"evaluate": {run: on(evaluate), advertise: func(c *dap.Capabilities) {
@@ -18,6 +18,10 @@ func evaluateHandlers() map[string]handler {
 			c.SupportsClipboardContext = true
 		}},
 		"setExpression": {run: on(setExpression), advertise: func(c *dap.Capabilities) { c.SupportsSetExpression = true }},
+		"completions": {run: on(completions), advertise: func(c *dap.Capabilities) {
+			c.SupportsCompletionsRequest = true
+			c.CompletionTriggerCharacters = []string{".", ">", "$"}
+		}},
 	}
 }
 
@@ -43,4 +47,16 @@ func setExpression(s *session.Session, req *dap.SetExpressionRequest) (dap.Respo
 		return nil, err
 	}
 	return &dap.SetExpressionResponse{Body: body}, nil
+}
+
+func completions(s *session.Session, req *dap.CompletionsRequest) (dap.ResponseMessage, error) {
+	args := req.Arguments
+	items, err := s.Completions(args.Text, args.Column, args.FrameId)
+	if err != nil {
+		return nil, err
+	}
+	if items == nil {
+		items = []dap.CompletionItem{}
+	}
+	return &dap.CompletionsResponse{Body: dap.CompletionsResponseBody{Targets: items}}, nil
 }

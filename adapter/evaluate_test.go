@@ -2,6 +2,7 @@ package adapter
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -284,5 +285,41 @@ func TestSetExpression(t *testing.T) {
 	seq := c.send("setExpression", &dap.SetExpressionRequest{Arguments: dap.SetExpressionArguments{Expression: "n + 1", Value: "3", FrameId: frames[0]}})
 	if e := expectError(c, seq); !strings.Contains(e.Body.Error.Format, "cannot assign to n + 1") {
 		t.Errorf("setExpression n + 1: %q", e.Body.Error.Format)
+	}
+}
+
+func TestCompletions(t *testing.T) {
+	c, _, frames := stopInInspect(t)
+	complete := func(text string) []string {
+		t.Helper()
+		seq := c.send("completions", &dap.CompletionsRequest{Arguments: dap.CompletionsArguments{Text: text, Column: len(text) + 1, FrameId: frames[0]}})
+		var labels []string
+		for _, it := range wantResponse[*dap.CompletionsResponse](c, seq).Body.Targets {
+			labels = append(labels, it.Label)
+		}
+		return labels
+	}
+	for _, tc := range []struct{ text, want string }{
+		{"s->", "corner name origin sides"},
+		{"s->or", "origin"},
+		{"n + s->corner.", "x y"},
+		{"p.", "x y"},
+		{"f.", "level mode ready"},
+		{"tot", "total"},
+		{"coun", "counter"},
+		{"$rs", "$rsi $rsp"},
+		{"inf", "info registers info signals"},
+		{"1 + inf", ""},
+	} {
+		got := complete(tc.text)
+		slices.Sort(got)
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("completions of %q: %v, want %s", tc.text, got, tc.want)
+		}
+	}
+	seq := c.send("completions", &dap.CompletionsRequest{Arguments: dap.CompletionsArguments{Text: "x + tot", Column: 8, FrameId: frames[0]}})
+	items := wantResponse[*dap.CompletionsResponse](c, seq).Body.Targets
+	if len(items) != 1 || items[0].Label != "total" || items[0].Start != 5 || items[0].Length != 3 {
+		t.Errorf("completions of %q: %+v, want total replacing the 3 characters from column 5", "x + tot", items)
 	}
 }

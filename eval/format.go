@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/go-delve/delve/pkg/dwarf/godwarf"
+
+	"github.com/dapproc/dapproc/symbols"
 )
 
 // FormatBytes shows b, a little-endian integer of 1 to 8 bytes, in one of
@@ -77,4 +79,39 @@ func Format(ctx Context, v Value, f byte) (string, error) {
 		return "", fmt.Errorf("/%c: %s has %d bytes", f, typeString(&v), size)
 	}
 	return FormatBytes(b[:size], f), nil
+}
+
+// Members returns the names of the members a value's struct, union or
+// class has (through a pointer too, as -> and . accept): its fields, those
+// of anonymous members, and those of C++ base classes.
+func Members(v Value) []string {
+	t := resolve(v.Type)
+	if p, ok := t.(*godwarf.PtrType); ok && p.Type != nil {
+		t = resolve(p.Type)
+	}
+	st, ok := t.(*godwarf.StructType)
+	if !ok {
+		return nil
+	}
+	var out []string
+	var walk func(st *godwarf.StructType, depth int)
+	walk = func(st *godwarf.StructType, depth int) {
+		if depth > 16 {
+			return
+		}
+		for _, f := range st.Field {
+			if f.Name != "" {
+				out = append(out, f.Name)
+			} else if inner, ok := resolve(f.Type).(*godwarf.StructType); ok {
+				walk(inner, depth+1)
+			}
+		}
+		for _, b := range symbols.BaseClasses(v.Image, st) {
+			if inner, ok := resolve(b.Type).(*godwarf.StructType); ok {
+				walk(inner, depth+1)
+			}
+		}
+	}
+	walk(st, 0)
+	return out
 }

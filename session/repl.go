@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -323,4 +324,87 @@ func (s *Session) evalIn(ctx eval.Context, src string) (string, error) {
 		parts[i] = k.Name + " = " + k.Value
 	}
 	return "{" + strings.Join(parts, ", ") + "}", nil
+}
+
+// maxCompletions bounds the items of one completions answer.
+const maxCompletions = 200
+
+// memberBase is the postfix chain before a "." or "->" being completed:
+// a name with fields, elements and dereferences (s->corner, arr[2].p).
+var memberBase = regexp.MustCompile(`[A-Za-z_$][A-Za-z0-9_$]*(?:(?:\.|->)[A-Za-z_][A-Za-z0-9_]*|\[[^\]]*\])*$`)
+
+// Completions answers `completions` for the debug console: after "." or
+// "->", the members of what precedes; otherwise the names of the frame
+// (parameters, locals, the program's globals), registers after "$", and
+// at the start of the line the console's commands. column is 1-based, as
+// the client sends it by default.
+func (s *Session) Completions(text string, column, frameID int) ([]dap.CompletionItem, error) {
+	if err := s.needStopped(); err != nil {
+		return nil, err
+	}
+	end := min(max(column-1, 0), len(text))
+	start := end
+	for start > 0 && (isNameByte(text[start-1]) || text[start-1] == '$') {
+		start--
+	}
+	prefix := text[start:end]
+	ctx, c, err := s.frameContext(frameID)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	kind := dap.CompletionItemType("variable")
+	switch before := text[:start]; {
+	case strings.HasSuffix(before, ".") || strings.HasSuffix(before, "->"):
+		op := 1
+		if strings.HasSuffix(before, "->") {
+			op = 2
+		}
+		base := memberBase.FindString(before[:len(before)-op])
+		if base == "" {
+			return nil, nil
+		}
+		e, err := s.parse(base)
+		if err != nil {
+			return nil, nil
+		}
+		v, err := e.Eval(ctx)
+		if err != nil {
+			return nil, nil
+		}
+		names, kind = eval.Members(v), "property"
+	case strings.HasPrefix(prefix, "$"):
+		for _, r := range arch.Registers() {
+			names = append(names, "$"+r.Name)
+		}
+		names = append(names, "$pc", "$sp", "$fp", "$eax", "$ebx", "$ecx", "$edx", "$esi", "$edi")
+		for i := range 16 {
+			names = append(names, fmt.Sprintf("$xmm%d", i))
+		}
+	default:
+		names = c.scope.Names()
+		if exe := s.table.Executable(); exe != nil {
+			names = append(names, exe.GlobalNames()...)
+		}
+		if strings.TrimSpace(before) == "" {
+			names = append(names, "help", "info registers", "info signals", "print", "x/")
+		}
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	var items []dap.CompletionItem
+	for _, n := range names {
+		if !strings.HasPrefix(n, prefix) {
+			continue
+		}
+		items = append(items, dap.CompletionItem{Label: n, Type: kind, Start: start + 1, Length: len(prefix)})
+		if len(items) == maxCompletions {
+			break
+		}
+	}
+	return items, nil
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

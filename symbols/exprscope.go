@@ -380,3 +380,24 @@ func sleb128(b []byte) (int64, int) {
 	}
 	return 0, 0
 }
+
+// Names returns the names the scope resolves without a search: its
+// parameters and locals, and the globals looked up so far.
+func (s *Scope) Names() []string {
+	out := make([]string, 0, len(s.names))
+	for name := range s.names {
+		out = append(out, name)
+	}
+	return out
+}
+
+// GlobalNames returns the names of the image's global and static
+// variables (C++ ones qualified by their namespaces).
+func (im *Image) GlobalNames() []string {
+	im.globalsNamed("") // indexes them on first use
+	out := make([]string, 0, len(im.s2.globals))
+	for name := range im.s2.globals {
+		out = append(out, name)
+	}
+	return out
+}
