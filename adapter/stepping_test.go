@@ -266,3 +266,31 @@ func TestStepsThroughCodeWithoutLines(t *testing.T) {
 	wantStopped(t, c, "step", pid)
 	wantTop(t, c, pid, "main", fixture.Line(t, stepSrc, "call_nolines"))
 }
+
+// BenchmarkStepInOut measures a stepIn into tick() and the stepOut back
+// to session_spin.c's loop, requests to stopped events, per pair.
+func BenchmarkStepInOut(b *testing.B) {
+	c := startBench(b)
+	pid := launchBench(b, c, spinSrc)
+	requestBreakpoints(c.t, c, fixture.Source(b, spinSrc), fixture.Line(b, spinSrc, "loop"))
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	wantStopped(c.t, c, "breakpoint", pid)
+	requestBreakpoints(c.t, c, fixture.Source(b, spinSrc))
+	b.ResetTimer()
+	for b.Loop() {
+		seq := c.send("stepIn", stepInReq(pid))
+		wantResponse[*dap.StepInResponse](c, seq)
+		wantStopped(c.t, c, "step", pid)
+		seq = c.send("stepOut", stepOutReq(pid))
+		wantResponse[*dap.StepOutResponse](c, seq)
+		wantStopped(c.t, c, "step", pid)
+		// stepOut returned to the next line (the call ends the loop's
+		// line); back to the call, untimed.
+		b.StopTimer()
+		seq = c.send("next", nextReq(pid))
+		wantResponse[*dap.NextResponse](c, seq)
+		wantStopped(c.t, c, "step", pid)
+		b.StartTimer()
+	}
+}

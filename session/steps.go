@@ -16,15 +16,22 @@ import (
 //     starts of the current function that belong to other lines, and on the
 //     return address; a hit counts only for the stepping thread in the same
 //     frame (same CFA), so recursion and other threads do not end the step.
+//     Statements inside inlined calls deeper than the current position do
+//     not count either: next steps over inlined bodies as over calls.
 //   - stepIn single-steps the thread until it reaches the start of another
-//     line of the function, or leaves it. At a call it enters the callee if
-//     the callee has line info (running to the end of its prologue), and
-//     runs over it as next would otherwise.
+//     line of the function (inlined bodies included), or leaves it. At a
+//     call it enters the callee if the callee has line info (running to
+//     the end of its prologue), and runs over it as next would otherwise.
+//     With a target (stepInTargets), it runs as next does, plus a
+//     breakpoint on that callee's body, which counts in a deeper frame.
 //   - stepOut runs to the caller's return address, with the stack pointer
-//     back at the current frame's CFA.
+//     back at the current frame's CFA; out of an inlined call, to the
+//     first statement outside it.
 //
 // A code position without line info runs back to the nearest caller that
-// has line info (leaveNoLineCode).
+// has line info (leaveNoLineCode). singleThread wraps any of these in
+// oneThread (control.go). A user breakpoint ends every step: the session
+// checks them before it asks the operation (stop.go).
 
 // lineContext is where a source step starts: the function, its frame, and
 // the line of the thread's PC.
