@@ -57,12 +57,16 @@ type launchArguments struct {
 	StopOnEntry bool            `json:"stopOnEntry"`
 	// Console is "internalConsole" (the default), "integratedTerminal"
 	// or "externalTerminal".
-	Console string `json:"console"`
+	Console   string          `json:"console"`
+	SourceMap json.RawMessage `json:"sourceMap"`
 }
 
 func launch(s *session.Session, req *dap.LaunchRequest) (dap.ResponseMessage, error) {
 	args, err := parseLaunch(req.Arguments)
 	if err != nil {
+		return nil, err
+	}
+	if err := setLaunchSourceMap(s, req.Arguments); err != nil {
 		return nil, err
 	}
 	if args.Terminal != "" && s.CanRunInTerminal() {
@@ -127,6 +131,9 @@ func restart(s *session.Session, req *dap.RestartRequest) (dap.ResponseMessage, 
 		if err != nil {
 			return nil, err
 		}
+		if err := setLaunchSourceMap(s, body.Arguments); err != nil {
+			return nil, err
+		}
 		next = &args
 	}
 	if err := s.Restart(next); err != nil {
@@ -184,7 +191,8 @@ func launchEnv(raw json.RawMessage) ([]string, error) {
 
 // attachArguments are the attach arguments that dapproc honours.
 type attachArguments struct {
-	Pid *int `json:"pid"`
+	Pid       *int            `json:"pid"`
+	SourceMap json.RawMessage `json:"sourceMap"`
 }
 
 func attach(s *session.Session, req *dap.AttachRequest) (dap.ResponseMessage, error) {
@@ -196,6 +204,9 @@ func attach(s *session.Session, req *dap.AttachRequest) (dap.ResponseMessage, er
 	}
 	if args.Pid == nil {
 		return nil, errors.New(`attach needs "pid": the process id to attach to`)
+	}
+	if err := setSourceMap(s, args.SourceMap); err != nil {
+		return nil, err
 	}
 	if err := s.Attach(*args.Pid); err != nil {
 		return nil, err

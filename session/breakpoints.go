@@ -43,7 +43,7 @@ type breakpoint struct {
 
 	addrs   []uint64
 	actual  int    // lineBP: the line that has code, once bound
-	at      string // functionBP, instructionBP: the source file of addrs[0], if known
+	at      string // functionBP, instructionBP: the source file of addrs[0] (as the client has it), if known
 	atLine  int    // and its line
 	message string // why it is not verified
 	invalid bool   // asked wrongly (bad address, bad hit condition): never bound
@@ -319,7 +319,7 @@ func (s *Session) resolve(bp *breakpoint) {
 	}
 	if bp.kind != lineBP {
 		if loc, ok := s.table.LocationAt(bp.addrs[0]); ok {
-			bp.at, bp.atLine = loc.File, loc.Line
+			bp.at, bp.atLine = s.srcMap.toLocal(loc.File), loc.Line
 		}
 	}
 }

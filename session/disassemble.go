@@ -238,7 +238,7 @@ func (s *Session) describeInstructions(insts []arch.Inst, resolveSymbols bool) [
 			d.Symbol = name
 		}
 		if loc, ok := s.table.LocationAt(inst.PC); ok && (loc.File != last.File || loc.Line != last.Line) {
-			d.Location = &dap.Source{Name: baseName(loc.File), Path: loc.File}
+			d.Location = s.clientSource(loc.File)
 			d.Line = loc.Line
 			if loc.Column > 0 {
 				d.Column = loc.Column

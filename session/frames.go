@@ -91,14 +91,14 @@ func (s *Session) StackTrace(tid, startFrame, levels int) ([]dap.StackFrame, int
 	}
 	out := make([]dap.StackFrame, 0, end-startFrame)
 	for i := startFrame; i < end; i++ {
-		out = append(out, dapFrame(&frames[i], s.frames.add(frameRef{tid: tid, index: i})))
+		out = append(out, s.dapFrame(&frames[i], s.frames.add(frameRef{tid: tid, index: i})))
 	}
 	return out, total, nil
 }
 
 // dapFrame describes one frame: the function's name (or the address and
 // the image), the source position, and the PC for the disassembly view.
-func dapFrame(f *symbols.Frame, id int) dap.StackFrame {
+func (s *Session) dapFrame(f *symbols.Frame, id int) dap.StackFrame {
 	out := dap.StackFrame{Id: id, InstructionPointerReference: fmt.Sprintf("%#x", f.PC)}
 	switch {
 	case f.Function != nil:
@@ -109,7 +109,7 @@ func dapFrame(f *symbols.Frame, id int) dap.StackFrame {
 		out.Name = fmt.Sprintf("%#x", f.PC)
 	}
 	if f.HasLocation {
-		out.Source = &dap.Source{Name: filepath.Base(f.Location.File), Path: f.Location.File}
+		out.Source = s.clientSource(f.Location.File)
 		out.Line = f.Location.Line
 		out.Column = max(f.Location.Column, 1)
 	} else {

@@ -83,7 +83,7 @@ func (s *Session) LoadedSources() ([]dap.Source, error) {
 	}
 	out := []dap.Source{}
 	for _, p := range s.table.Sources() {
-		out = append(out, dap.Source{Name: filepath.Base(p), Path: p})
+		out = append(out, *s.clientSource(p))
 	}
 	return out, nil
 }
@@ -102,6 +102,10 @@ func (s *Session) Source(path string, reference int) (string, error) {
 		return "", errors.New(`source needs "source.path"`)
 	}
 	fi, err := os.Stat(path)
+	if err != nil && s.srcMap.toDebug(path) != path {
+		path = s.srcMap.toDebug(path) // the file where the debug info says it is
+		fi, err = os.Stat(path)
+	}
 	if err != nil {
 		return "", fmt.Errorf("source %s is not readable on the debugging machine: %w", path, err)
 	}

@@ -113,15 +113,16 @@ type Session struct {
 	table      *symbols.Table
 	stmtCache  map[*symbols.Function][]statement // statements(), per table
 	rendezvous uint64                            // address of the dynamic linker's r_brk breakpoint, 0 if none
+	srcMap     sourceMap                         // launch or attach "sourceMap": debug-info paths <-> the client's
 
 	bps     breakpoints
 	threads threadList
 	frames  frameTable
 	handles handleTable // variablesReference handles of this stop
+	expr    exprState   // parsed expressions and scopes (conditions_eval.go)
 
-	invalidatedEvents bool      // the client handles `invalidated` events
-	memoryEvents      bool      // the client handles `memory` events
-	expr              exprState // parsed expressions and scopes (conditions_eval.go)
+	invalidatedEvents bool // the client handles `invalidated` events
+	memoryEvents      bool // the client handles `memory` events
 
 	signals   signalPolicy // which signals stop (signals.go)
 	exception *signalStop  // the signal the current stop reported, for exceptionInfo

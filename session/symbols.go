@@ -119,8 +119,8 @@ func (s *Session) librariesChanged() {
 	s.bindPending(s.send)
 }
 
-// lineAddresses returns the addresses of a source line in the loaded
-// images, and the line that actually has code.
+// lineAddresses returns the addresses of a source line (a path as the
+// client has it) in the loaded images, and the line that actually has code.
 //
 // The executable is asked first, alone: a line it has binds there, and the
 // libraries are searched only for lines it lacks. That spares reading the
@@ -129,6 +129,7 @@ func (s *Session) librariesChanged() {
 // source line compiled into both the program and a library binds in the
 // program only.
 func (s *Session) lineAddresses(path string, line int) ([]uint64, int, error) {
+	path = s.srcMap.toDebug(path)
 	if exe := s.table.Executable(); exe != nil {
 		only := symbols.NewTable()
 		only.Add(exe)

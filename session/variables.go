@@ -40,7 +40,7 @@ func (s *Session) Scopes(frameID int) ([]dap.Scope, error) {
 	}
 	if fn := f.Function; fn != nil && fn.File != "" && fn.Line > 0 {
 		// The Locals scope covers the function, from its declaration.
-		scopes[0].Source = &dap.Source{Name: baseName(fn.File), Path: fn.File}
+		scopes[0].Source = s.clientSource(fn.File)
 		scopes[0].Line = fn.Line
 	}
 	if im := f.Image; im != nil && im.HasDebugInfo() {
@@ -59,13 +59,6 @@ func (s *Session) Scopes(frameID int) ([]dap.Scope, error) {
 // Go linker writes: a Go program's globals include the whole runtime's.
 func isGoProgram(im *symbols.Image) bool {
 	return im.ELF() != nil && im.ELF().Section(".go.buildinfo") != nil
-}
-
-func baseName(path string) string {
-	if i := strings.LastIndexByte(path, '/'); i >= 0 {
-		return path[i+1:]
-	}
-	return path
 }
 
 // Variables answers `variables`: the children of a reference from scopes,
