@@ -83,24 +83,28 @@ func TestNextOverRecursionAtDepth3(t *testing.T) {
 }
 
 // TestStepInOutAndOverLibc: stepIn enters a function at its first body
-// line, stepOut comes back to the caller's line, and stepIn on a line
-// that calls only strlen (no line info) steps over it to the next line.
+// line, stepOut comes back to the caller's line and says what the
+// function returned, and stepIn on a line that calls only strlen (no line
+// info) steps over it to the next line.
 func TestStepInOutAndOverLibc(t *testing.T) {
 	c, pid := startStepping(t, "call_square")
 	steps := []struct {
-		command  string
-		req      dap.RequestMessage
-		function string
-		marker   string
+		command     string
+		req         dap.RequestMessage
+		function    string
+		marker      string
+		description string
 	}{
-		{"stepIn", stepInReq(pid), "square", "square_body"},
-		{"stepOut", stepOutReq(pid), "main", "call_square"},
-		{"next", nextReq(pid), "main", "call_strlen"},
-		{"stepIn", stepInReq(pid), "main", "nested"},
+		{"stepIn", stepInReq(pid), "square", "square_body", ""},
+		{"stepOut", stepOutReq(pid), "main", "call_square", "square returned 9"}, // argc is 1: square(3)
+		{"next", nextReq(pid), "main", "call_strlen", ""},
+		{"stepIn", stepInReq(pid), "main", "nested", ""},
 	}
 	for _, st := range steps {
 		doStep(t, c, st.command, st.req)
-		wantStopped(t, c, "step", pid)
+		if ev := wantStopped(t, c, "step", pid); ev.Body.Description != st.description {
+			t.Errorf("%s: description %q, want %q", st.command, ev.Body.Description, st.description)
+		}
 		wantTop(t, c, pid, st.function, fixture.Line(t, stepSrc, st.marker))
 	}
 }

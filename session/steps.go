@@ -4,6 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strconv"
+
+	"github.com/go-delve/delve/pkg/dwarf/godwarf"
 
 	"github.com/dapproc/dapproc/arch"
 	"github.com/dapproc/dapproc/symbols"
@@ -478,7 +481,8 @@ func (s *Session) stepOutOf(tid int, regs *tracer.Regs) (operation, error) {
 	if err := s.bps.acquireInternal(s, ret); err != nil {
 		return nil, err
 	}
-	return &runToReturnOp{tid: tid, ret: ret, sp: cfa}, nil
+	fn, _ := s.table.FunctionAt(regs.PC())
+	return &stepOutOp{&runToReturnOp{tid: tid, ret: ret, sp: cfa}, fn}, nil
 }
 
 // physicalReturn returns the CFA of the innermost real (not inlined) frame
@@ -494,4 +498,77 @@ func physicalReturn(frames []symbols.Frame) (cfa, ret uint64) {
 		ret = frames[i+1].PC
 	}
 	return cfa, ret
+}
+
+// stepOutOp is a stepOut of a real (not inlined) call of fn: its stop says
+// what fn returned, when the value is in RAX.
+type stepOutOp struct {
+	operation
+	fn *symbols.Function
+}
+
+// stepDescription describes the end of the current operation at ev for
+// the stopped event: "square returned 9" when a stepOut reached its return
+// address, "" otherwise.
+func (s *Session) stepDescription(ev *tracer.StopEvent, reason string) string {
+	op := s.op
+	if w, ok := op.(oneThread); ok {
+		op = w.operation
+	}
+	out, ok := op.(*stepOutOp)
+	if !ok || reason != "step" || out.fn == nil || !out.fn.HasDWARF() {
+		return ""
+	}
+	if rt, ok := out.operation.(*runToReturnOp); !ok || ev.Reason != tracer.StopBreakpoint || ev.Addr != rt.ret {
+		return ""
+	}
+	regs, err := s.proc.Regs(ev.Tid)
+	if err != nil {
+		return ""
+	}
+	ft, ok := s.table.FunctionType(out.fn).(*godwarf.FuncType)
+	if !ok {
+		return ""
+	}
+	if v := integerResult(ft.ReturnType, regs.Rax); v != "" {
+		return out.fn.Name + " returned " + v
+	}
+	return ""
+}
+
+// integerResult formats a return value of type t that the x86-64 System V
+// ABI returns in RAX (integers, characters, booleans, pointers); "" for
+// other types (void, floating point, structs).
+func integerResult(t godwarf.Type, rax uint64) string {
+	for {
+		switch tt := t.(type) {
+		case *godwarf.TypedefType:
+			t = tt.Type
+			continue
+		case *godwarf.QualType:
+			t = tt.Type
+			continue
+		}
+		break
+	}
+	if t == nil || t.Size() <= 0 || t.Size() > 8 {
+		return ""
+	}
+	bits := uint(t.Size() * 8)
+	v := rax
+	if bits < 64 {
+		v &= 1<<bits - 1
+	}
+	switch t.(type) {
+	case *godwarf.IntType, *godwarf.CharType:
+		shift := 64 - bits
+		return strconv.FormatInt(int64(v<<shift)>>shift, 10)
+	case *godwarf.UintType, *godwarf.UcharType:
+		return strconv.FormatUint(v, 10)
+	case *godwarf.BoolType:
+		return strconv.FormatBool(v != 0)
+	case *godwarf.PtrType:
+		return fmt.Sprintf("%#x", v)
+	}
+	return ""
 }

@@ -111,7 +111,7 @@ func (s *Session) handleResult(r runResult) {
 	if reason == "" {
 		reason = stopReasonName(ev.Reason)
 	}
-	s.report(ev.Tid, reason, "", nil)
+	s.report(ev.Tid, reason, s.stepDescription(&ev, reason), nil)
 }
 
 // resumeQuietly goes on with the current operation after a stop that was
