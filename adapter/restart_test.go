@@ -246,3 +246,42 @@ func TestRestartWhileRunning(t *testing.T) {
 	wantResponse[*dap.PauseResponse](c, seq)
 	wantStopped(t, c, "pause", pid2)
 }
+
+// TestLaunchInTerminalRefused: a client that fails runInTerminal gets its
+// launch answered with an error that gives the client's reason, and may
+// launch again in the debug console.
+func TestLaunchInTerminalRefused(t *testing.T) {
+	prog := fixture.C(t, "step_tty.c")
+	c := startReal(t)
+	seq := c.send("initialize", &dap.InitializeRequest{Arguments: dap.InitializeRequestArguments{
+		AdapterID: "test", SupportsRunInTerminalRequest: true}})
+	expectResponse[*dap.InitializeResponse](c, seq)
+	expect[*dap.InitializedEvent](c)
+	args, _ := json.Marshal(map[string]any{"program": prog, "console": "externalTerminal"})
+	launchSeq := c.send("launch", &dap.LaunchRequest{Arguments: args})
+	rit := expect[*dap.RunInTerminalRequest](c)
+	if rit.Arguments.Kind != "external" {
+		t.Errorf("runInTerminal kind %q, want external", rit.Arguments.Kind)
+	}
+	c.seq++
+	refusal := &dap.ErrorResponse{Response: dap.Response{ProtocolMessage: dap.ProtocolMessage{Seq: c.seq, Type: "response"},
+		RequestSeq: rit.Seq, Success: false, Command: "runInTerminal", Message: "no terminal here"}}
+	c.conn.SetWriteDeadline(time.Now().Add(readTimeout))
+	if err := dap.WriteProtocolMessage(c.conn, refusal); err != nil {
+		t.Fatal(err)
+	}
+	if e := expectError(c, launchSeq); e.Command != "launch" || !strings.Contains(e.Body.Error.Format, "no terminal here") {
+		t.Errorf("launch error %+v, want the client's reason", e)
+	}
+	args, _ = json.Marshal(map[string]any{"program": prog})
+	seq = c.send("launch", &dap.LaunchRequest{Arguments: args})
+	expectResponse[*dap.LaunchResponse](c, seq)
+	pid := expect[*dap.ProcessEvent](c).Body.SystemProcessId
+	want[*dap.ThreadEvent](c)
+	seq = c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	wantExit(t, c, 3)
+	if out := c.out.stdout.String(); out != "isatty 0\n" {
+		t.Errorf("stdout %q of process %d", out, pid)
+	}
+}
