@@ -175,22 +175,32 @@ func (s *Session) evalText(ctx eval.Context, src string) (string, error) {
 	if src == "" {
 		return "", errors.New("empty expression")
 	}
-	e, err := s.parse(src)
+	vv, err := s.evalVariable(ctx, src)
 	if err != nil {
 		return "", err
+	}
+	return vv.Value, nil
+}
+
+// evalVariable evaluates src in ctx into a row of the Variables view; a
+// value that cannot be read is an error.
+func (s *Session) evalVariable(ctx eval.Context, src string) (*symbols.Variable, error) {
+	e, err := s.parse(src)
+	if err != nil {
+		return nil, err
 	}
 	v, err := e.Eval(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	vv, err := s.exprVariable(ctx, src, v)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if vv.Unavailable != "" {
-		return "", errors.New(vv.Unavailable)
+		return nil, errors.New(vv.Unavailable)
 	}
-	return vv.Value, nil
+	return vv, nil
 }
 
 // exprVariable turns an expression's value into a Variable named name, to

@@ -1,7 +1,6 @@
 package session
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -297,20 +296,9 @@ func (s *Session) registerLine(name string, r arch.Register, v uint64) string {
 // (a vector register's lanes) shows its members, as gdb does:
 // {v4_float = {1, 0, 0, 0}, v2_double = {...}, ...}.
 func (s *Session) evalIn(ctx eval.Context, src string) (string, error) {
-	e, err := s.parse(src)
+	vv, err := s.evalVariable(ctx, src)
 	if err != nil {
 		return "", err
-	}
-	v, err := e.Eval(ctx)
-	if err != nil {
-		return "", err
-	}
-	vv, err := s.exprVariable(ctx, src, v)
-	if err != nil {
-		return "", err
-	}
-	if vv.Unavailable != "" {
-		return "", errors.New(vv.Unavailable)
 	}
 	if vv.Value != "{...}" || !vv.HasChildren {
 		return vv.Value, nil
