@@ -17,12 +17,7 @@ import (
 // BenchmarkBreakpointCycleOnMonitor: continue, hit, rewind, step over,
 // re-insert, with the stop handled on the monitor.
 func BenchmarkBreakpointCycleOnMonitor(b *testing.B) {
-	bin := buildC(b, "tracer_loop.c")
-	p := launch(b, bin.path, "4000000000")
-	addr := bin.symbol(b, p, "hot")
-	if err := p.SetBreakpoint(addr); err != nil {
-		b.Fatal(err)
-	}
+	p, addr := launchWithBreakpointAtHot(b)
 	cont := func(tp tracer.Process) (tracer.StopEvent, error) { return tp.Continue() }
 	b.ResetTimer()
 	runChain(b, p, cont, func(ev tracer.StopEvent) bool {
@@ -33,18 +28,7 @@ func BenchmarkBreakpointCycleOnMonitor(b *testing.B) {
 // BenchmarkStepInstructionOnMonitor: one StepInstruction and a register
 // read, with the stop handled on the monitor.
 func BenchmarkStepInstructionOnMonitor(b *testing.B) {
-	bin := buildC(b, "tracer_loop.c")
-	p := launch(b, bin.path, "4000000000")
-	addr := bin.symbol(b, p, "hot")
-	if err := p.SetBreakpoint(addr); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := p.Continue(); err != nil {
-		b.Fatal(err)
-	}
-	if err := p.ClearBreakpoint(addr); err != nil {
-		b.Fatal(err)
-	}
+	p := launchStoppedInHot(b)
 	tid := p.Pid()
 	step := func(tp tracer.Process) (tracer.StopEvent, error) {
 		ev, err := tp.StepInstruction(tid)

@@ -25,12 +25,7 @@ func BenchmarkBreakpointCycle(b *testing.B) {
 }
 
 func benchBreakpointCycle(b *testing.B) {
-	bin := buildC(b, "tracer_loop.c")
-	p := launch(b, bin.path, "4000000000")
-	addr := bin.symbol(b, p, "hot")
-	if err := p.SetBreakpoint(addr); err != nil {
-		b.Fatal(err)
-	}
+	p, addr := launchWithBreakpointAtHot(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		ev, err := p.Continue()
@@ -46,18 +41,7 @@ func BenchmarkStepInstruction(b *testing.B) {
 }
 
 func benchStepInstruction(b *testing.B) {
-	bin := buildC(b, "tracer_loop.c")
-	p := launch(b, bin.path, "4000000000")
-	addr := bin.symbol(b, p, "hot")
-	if err := p.SetBreakpoint(addr); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := p.Continue(); err != nil {
-		b.Fatal(err)
-	}
-	if err := p.ClearBreakpoint(addr); err != nil {
-		b.Fatal(err)
-	}
+	p := launchStoppedInHot(b)
 	tid := p.Pid()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -69,6 +53,31 @@ func benchStepInstruction(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// launchWithBreakpointAtHot starts tracer_loop.c with a breakpoint at
+// hot()'s entry.
+func launchWithBreakpointAtHot(b *testing.B) (*Process, uint64) {
+	bin := buildC(b, "tracer_loop.c")
+	p := launch(b, bin.path, "4000000000")
+	addr := bin.symbol(b, p, "hot")
+	if err := p.SetBreakpoint(addr); err != nil {
+		b.Fatal(err)
+	}
+	return p, addr
+}
+
+// launchStoppedInHot starts tracer_loop.c and stops it at hot()'s entry,
+// with no breakpoint left.
+func launchStoppedInHot(b *testing.B) *Process {
+	p, addr := launchWithBreakpointAtHot(b)
+	if _, err := p.Continue(); err != nil {
+		b.Fatal(err)
+	}
+	if err := p.ClearBreakpoint(addr); err != nil {
+		b.Fatal(err)
+	}
+	return p
 }
 
 // spinAndPark runs a benchmark with the hand-off to the monitor spinning
