@@ -260,10 +260,19 @@ func callerFromFramePointer(regs *op.DwarfRegisters, mem MemoryReader, innermost
 		cfa = sp + 8
 	case innermost && n == 3 && code[0] == 0x48 && code[1] == 0x89 && code[2] == 0xe5: // mov %rsp,%rbp: rbp pushed
 		cfa, savedBPAt = sp+16, sp
-	default:
-		if bp == 0 || bp < sp {
-			return 0, nil, fmt.Errorf("no call-frame information at %#x and no usable frame pointer (rbp %#x, rsp %#x)", regs.PC(), bp, sp)
+	case bp == 0 || bp < sp:
+		// No frame pointer to follow. In the innermost frame of a
+		// function that pushed nothing, the return address is still at
+		// the top of the stack: glibc's clone3 ends its FDE before the
+		// syscall (the child's unwind info would be wrong), so a parent
+		// stopped on the syscall's return has no CFI. Take [rsp] when a
+		// call instruction ends right before the address it holds.
+		if innermost && returnsAfterCall(mem, sp) {
+			cfa = sp + 8
+			break
 		}
+		return 0, nil, fmt.Errorf("no call-frame information at %#x and no usable frame pointer (rbp %#x, rsp %#x)", regs.PC(), bp, sp)
+	default:
 		cfa, savedBPAt = bp+16, bp
 	}
 	regs.CFA = int64(cfa)
@@ -287,6 +296,33 @@ func callerFromFramePointer(regs *op.DwarfRegisters, mem MemoryReader, innermost
 	caller.AddReg(regSP, op.DwarfRegisterFromUint64(cfa))
 	caller.AddReg(regPC, op.DwarfRegisterFromUint64(ra))
 	return cfa, caller, nil
+}
+
+// returnsAfterCall reports whether the word at sp is an address right
+// after a call instruction: `call rel32` (e8), or `call *` through a
+// register (ff d0-d7), a register with a byte or no displacement, or a
+// RIP-relative slot (ff 15, as for -fno-plt calls).
+func returnsAfterCall(mem MemoryReader, sp uint64) bool {
+	ra, err := readUint64(mem, sp)
+	if err != nil || ra < 7 {
+		return false
+	}
+	var code [7]byte
+	if n, _ := mem.ReadMemory(ra-7, code[:]); n != len(code) {
+		return false
+	}
+	// code[6] is the byte right before ra.
+	switch {
+	case code[2] == 0xe8: // call rel32
+		return true
+	case code[1] == 0xff && code[2] == 0x15: // call *disp32(%rip)
+		return true
+	case code[5] == 0xff && code[6] >= 0xd0 && code[6] <= 0xd7: // call *%reg
+		return true
+	case code[4] == 0xff && code[5]&0xf8 == 0x50 && code[5] != 0x54: // call *disp8(%reg)
+		return true
+	}
+	return false
 }
 
 // isOutermost reports functions below which there is nothing to unwind
