@@ -220,11 +220,20 @@ func (p *Process) Threads() []int {
 
 // ThreadName returns the thread's comm, or "" if the thread is gone.
 func (p *Process) ThreadName(tid int) string {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(p.pid) + "/task/" + strconv.Itoa(tid) + "/comm")
+	// Three system calls into a buffer on the stack: os.ReadFile also
+	// stats the file and tries to register it with the poller, which is
+	// three times slower, and a threads request reads one file per thread.
+	fd, err := unix.Open("/proc/"+strconv.Itoa(p.pid)+"/task/"+strconv.Itoa(tid)+"/comm", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return ""
 	}
-	return strings.TrimSuffix(string(b), "\n")
+	defer unix.Close(fd)
+	var buf [64]byte // comm is at most 16 bytes (TASK_COMM_LEN)
+	n, err := unix.Read(fd, buf[:])
+	if err != nil || n <= 0 {
+		return ""
+	}
+	return strings.TrimSuffix(string(buf[:n]), "\n")
 }
 
 // Executable returns the path of the running program image.
