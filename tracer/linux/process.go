@@ -74,16 +74,17 @@ type endState struct {
 
 func newProcess(launched bool) *Process {
 	silenceStopSignals()
-	return &Process{
+	p := &Process{
 		launched: launched,
 		h:        handoff{reply: make(chan struct{})},
 		done:     make(chan struct{}),
 		threads:  map[int]*thread{},
 		orphans:  map[int]syscall.WaitStatus{},
 		bps:      map[uint64]*breakpoint{},
-		policy:   defaultSignalPolicy(),
 		ourPid:   os.Getpid(),
 	}
+	p.policy.setDefaults()
+	return p
 }
 
 // start runs the monitor goroutine: it locks itself to its OS thread, runs

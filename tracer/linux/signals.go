@@ -4,6 +4,7 @@ package linux
 
 import (
 	"strconv"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/dapproc/dapproc/tracer"
@@ -11,50 +12,48 @@ import (
 
 // signalPolicy says, per signal number, whether a signal stops the process
 // and is reported (StopSignal) or is passed to the program at once without
-// stopping anything. Either way the program receives it.
-type signalPolicy [65]bool
+// stopping anything. Either way the program receives it. The monitor reads
+// it at each signal stop; SetSignalStop writes it from any goroutine, with
+// no hand-off to the monitor (a session sets some sixty signals at start).
+type signalPolicy [65]atomic.Bool
 
-// defaultSignalPolicy stops on every signal except the ones programs use
-// as routine machinery, like gdb's defaults: SIGCHLD, SIGWINCH, SIGURG (Go's
+// setDefaults stops on every signal except the ones programs use as
+// routine machinery, like gdb's defaults: SIGCHLD, SIGWINCH, SIGURG (Go's
 // goroutine preemption), SIGPROF and SIGALRM (profilers and timers), SIGIO
 // and SIGPWR.
-func defaultSignalPolicy() signalPolicy {
-	var p signalPolicy
+func (p *signalPolicy) setDefaults() {
 	for i := range p {
-		p[i] = true
+		p[i].Store(true)
 	}
 	for _, s := range []syscall.Signal{
 		syscall.SIGCHLD, syscall.SIGWINCH, syscall.SIGURG, syscall.SIGPROF,
 		syscall.SIGALRM, syscall.SIGVTALRM, syscall.SIGIO, syscall.SIGPWR,
 	} {
-		p[s] = false
+		p[s].Store(false)
 	}
-	return p
 }
 
 func (p *signalPolicy) stops(sig syscall.Signal) bool {
 	if sig <= 0 || int(sig) >= len(p) {
 		return true
 	}
-	return p[sig]
+	return p[sig].Load()
 }
 
 // SetSignalStop chooses whether sig stops the process (and is reported as
 // StopSignal) or is passed to the program without stopping. Either way the
 // program receives the signal. By default every signal stops except
 // SIGCHLD, SIGWINCH, SIGURG, SIGPROF, SIGALRM, SIGVTALRM, SIGIO and SIGPWR.
+// Any goroutine may call it, also while the process runs.
 func (p *Process) SetSignalStop(sig syscall.Signal, stop bool) error {
-	var err error
-	if e := p.do(func() {
-		if sig <= 0 || int(sig) >= len(p.policy) {
-			err = errBadSignal(sig)
-			return
-		}
-		p.policy[sig] = stop
-	}); e != nil {
-		return e
+	if err := p.goneErr(); err != nil {
+		return err
 	}
-	return err
+	if sig <= 0 || int(sig) >= len(p.policy) {
+		return errBadSignal(sig)
+	}
+	p.policy[sig].Store(stop)
+	return nil
 }
 
 type errBadSignal syscall.Signal
