@@ -16,16 +16,26 @@ func launchBench(b *testing.B, c *client, src string) int {
 	return launchReal(b, c, map[string]any{"program": fixture.C(b, src)})
 }
 
+// stopInSpin launches session_spin.c for a benchmark and runs it to a
+// breakpoint at marker; with clear, that breakpoint is then removed.
+func stopInSpin(b *testing.B, marker string, clear bool) (*client, int) {
+	c := startBench(b)
+	pid := launchBench(b, c, spinSrc)
+	requestBreakpoints(c.t, c, fixture.Source(b, spinSrc), fixture.Line(b, spinSrc, marker))
+	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
+	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
+	wantStopped(c.t, c, "breakpoint", pid)
+	if clear {
+		requestBreakpoints(c.t, c, fixture.Source(b, spinSrc))
+	}
+	return c, pid
+}
+
 // BenchmarkBreakpointRoundTrip measures continue → stopped at a breakpoint
 // hit on every iteration of session_spin.c's loop: the request, the
 // resume, the trap, the stop of the world and the stopped event.
 func BenchmarkBreakpointRoundTrip(b *testing.B) {
-	c := startBench(b)
-	pid := launchBench(b, c, spinSrc)
-	requestBreakpoints(c.t, c, fixture.Source(b, spinSrc), fixture.Line(b, spinSrc, "tick"))
-	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
-	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
-	wantStopped(c.t, c, "breakpoint", pid)
+	c, pid := stopInSpin(b, "tick", false)
 	b.ResetTimer()
 	for b.Loop() {
 		continueThread(c.t, c, pid)
@@ -36,13 +46,7 @@ func BenchmarkBreakpointRoundTrip(b *testing.B) {
 // BenchmarkInstructionStep measures next with granularity instruction,
 // request to stopped event.
 func BenchmarkInstructionStep(b *testing.B) {
-	c := startBench(b)
-	pid := launchBench(b, c, spinSrc)
-	requestBreakpoints(c.t, c, fixture.Source(b, spinSrc), fixture.Line(b, spinSrc, "tick"))
-	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
-	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
-	wantStopped(c.t, c, "breakpoint", pid)
-	requestBreakpoints(c.t, c, fixture.Source(b, spinSrc))
+	c, pid := stopInSpin(b, "tick", true)
 	b.ResetTimer()
 	for b.Loop() {
 		seq := c.send("next", &dap.NextRequest{Arguments: dap.NextArguments{ThreadId: pid, Granularity: "instruction"}})
@@ -100,13 +104,7 @@ func BenchmarkBreakpointRoundTrip32Threads(b *testing.B) {
 // BenchmarkNextLine measures next at source level in session_spin.c's
 // loop, request to stopped event.
 func BenchmarkNextLine(b *testing.B) {
-	c := startBench(b)
-	pid := launchBench(b, c, spinSrc)
-	requestBreakpoints(c.t, c, fixture.Source(b, spinSrc), fixture.Line(b, spinSrc, "loop"))
-	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
-	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
-	wantStopped(c.t, c, "breakpoint", pid)
-	requestBreakpoints(c.t, c, fixture.Source(b, spinSrc))
+	c, pid := stopInSpin(b, "loop", true)
 	b.ResetTimer()
 	for b.Loop() {
 		seq := c.send("next", &dap.NextRequest{Arguments: dap.NextArguments{ThreadId: pid}})

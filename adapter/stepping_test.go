@@ -274,13 +274,7 @@ func TestStepsThroughCodeWithoutLines(t *testing.T) {
 // BenchmarkStepInOut measures a stepIn into tick() and the stepOut back
 // to session_spin.c's loop, requests to stopped events, per pair.
 func BenchmarkStepInOut(b *testing.B) {
-	c := startBench(b)
-	pid := launchBench(b, c, spinSrc)
-	requestBreakpoints(c.t, c, fixture.Source(b, spinSrc), fixture.Line(b, spinSrc, "loop"))
-	seq := c.send("configurationDone", &dap.ConfigurationDoneRequest{})
-	wantResponse[*dap.ConfigurationDoneResponse](c, seq)
-	wantStopped(c.t, c, "breakpoint", pid)
-	requestBreakpoints(c.t, c, fixture.Source(b, spinSrc))
+	c, pid := stopInSpin(b, "loop", true)
 	b.ResetTimer()
 	for b.Loop() {
 		seq := c.send("stepIn", stepInReq(pid))
