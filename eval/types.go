@@ -2,6 +2,8 @@ package eval
 
 import (
 	"github.com/go-delve/delve/pkg/dwarf/godwarf"
+
+	"github.com/dapproc/dapproc/symbols"
 )
 
 func basic(name string, size int64) godwarf.BasicType {
@@ -73,22 +75,7 @@ func arrayOf(t godwarf.Type, n int64) *godwarf.ArrayType {
 
 // resolve strips typedefs and qualifiers: what is left says how the bytes
 // are laid out.
-func resolve(t godwarf.Type) godwarf.Type {
-	for range 64 {
-		switch tt := t.(type) {
-		case *godwarf.TypedefType:
-			t = tt.Type
-		case *godwarf.QualType:
-			t = tt.Type
-		default:
-			return t
-		}
-		if t == nil {
-			return typeVoid
-		}
-	}
-	return t
-}
+func resolve(t godwarf.Type) godwarf.Type { return symbols.ResolveType(t) }
 
 // kind is what arithmetic needs to know about a type.
 type kind int

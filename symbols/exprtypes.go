@@ -15,14 +15,7 @@ import (
 // declared but not defined in an image is looked for in the next.
 func (t *Table) FindType(prefer *Image, tag, name string) (godwarf.Type, *Image, error) {
 	key := tag + " " + name
-	order := []*Image{prefer, t.Executable()}
-	order = append(order, t.images...)
-	seen := map[*Image]bool{}
-	for _, im := range order {
-		if im == nil || seen[im] {
-			continue
-		}
-		seen[im] = true
+	for _, im := range t.searchOrder(prefer) {
 		off, ok := im.typeIndex()[key]
 		if !ok {
 			continue
@@ -43,14 +36,7 @@ func (t *Table) FindType(prefer *Image, tag, name string) (godwarf.Type, *Image,
 // FindEnumerator finds an enumeration constant by name ("GREEN"), in the
 // images in FindType's order, and returns its enum type and value.
 func (t *Table) FindEnumerator(prefer *Image, name string) (godwarf.Type, *Image, int64, error) {
-	order := []*Image{prefer, t.Executable()}
-	order = append(order, t.images...)
-	seen := map[*Image]bool{}
-	for _, im := range order {
-		if im == nil || seen[im] {
-			continue
-		}
-		seen[im] = true
+	for _, im := range t.searchOrder(prefer) {
 		im.typeIndex()
 		off, ok := im.s2.enums[name]
 		if !ok {
@@ -69,6 +55,20 @@ func (t *Table) FindEnumerator(prefer *Image, name string) (godwarf.Type, *Image
 		}
 	}
 	return nil, nil, 0, fmt.Errorf("no enumerator %q", name)
+}
+
+// searchOrder is the order FindType and FindEnumerator search images in:
+// prefer (may be nil), the executable, then the other images, each once.
+func (t *Table) searchOrder(prefer *Image) []*Image {
+	var order []*Image
+	seen := map[*Image]bool{}
+	for _, im := range append([]*Image{prefer, t.Executable()}, t.images...) {
+		if im != nil && !seen[im] {
+			seen[im] = true
+			order = append(order, im)
+		}
+	}
+	return order
 }
 
 // typeIndex maps "tag name" to the DWARF offset of the first definition

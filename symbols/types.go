@@ -25,9 +25,13 @@ func (im *Image) typeAt(off dwarf.Offset) (godwarf.Type, error) {
 	return t, nil
 }
 
-// resolve strips typedefs and qualifiers (const, volatile, restrict): what
-// is left says how the bytes are laid out.
-func resolve(t godwarf.Type) godwarf.Type {
+// resolve is ResolveType, as the package spells it.
+func resolve(t godwarf.Type) godwarf.Type { return ResolveType(t) }
+
+// ResolveType strips typedefs and qualifiers (const, volatile, restrict):
+// what is left says how the bytes are laid out. A chain that ends in
+// nothing is void.
+func ResolveType(t godwarf.Type) godwarf.Type {
 	for range 64 { // typedef chains are short; a cycle would be a broken DWARF
 		switch tt := t.(type) {
 		case *godwarf.TypedefType:
@@ -38,7 +42,7 @@ func resolve(t godwarf.Type) godwarf.Type {
 			return t
 		}
 		if t == nil {
-			return &godwarf.VoidType{}
+			return &godwarf.VoidType{CommonType: godwarf.CommonType{Name: "void"}}
 		}
 	}
 	return t
