@@ -17,29 +17,16 @@ type frameRef struct {
 	index int
 }
 
-// frameTable hands out frameIds for the current stop. Ids keep growing
-// across stops, so an id from an earlier stop is recognised as stale
-// instead of naming some other frame.
+// frameTable hands out frameIds for the current stop, and keeps the stacks
+// unwound at this stop.
 type frameTable struct {
-	next   int
-	refs   map[int]frameRef
+	ids    stopIDs[frameRef]
 	stacks map[int][]symbols.Frame // per thread, unwound at this stop
 }
 
-func (t *frameTable) reset() { t.refs, t.stacks = nil, nil }
+func (t *frameTable) reset() { t.ids.reset(); t.stacks = nil }
 
-func (t *frameTable) add(ref frameRef) int {
-	if t.refs == nil {
-		t.refs = map[int]frameRef{}
-	}
-	if t.next == 0 {
-		t.next = 1000
-	}
-	id := t.next
-	t.next++
-	t.refs[id] = ref
-	return id
-}
+func (t *frameTable) add(ref frameRef) int { return t.ids.add(ref) }
 
 // maxFrames bounds an unwind (deep or runaway recursion).
 const maxFrames = 1024

@@ -30,32 +30,12 @@ type container struct {
 }
 
 // handleTable hands out variablesReference handles for the current stop.
-// Like frameIds, ids keep growing across stops, so a reference from an
-// earlier stop is recognised as stale instead of naming something else.
 // The table is dropped at every resume (see Session.resume).
-type handleTable struct {
-	next int
-	refs map[int]container
-}
-
-func (t *handleTable) reset() { t.refs = nil }
-
-func (t *handleTable) add(c container) int {
-	if t.refs == nil {
-		t.refs = map[int]container{}
-	}
-	if t.next == 0 {
-		t.next = 1
-	}
-	id := t.next
-	t.next++
-	t.refs[id] = c
-	return id
-}
+type handleTable struct{ stopIDs[container] }
 
 // get returns what the reference id stands for, or ErrStaleHandle.
 func (t *handleTable) get(id int) (container, error) {
-	c, ok := t.refs[id]
+	c, ok := t.lookup(id)
 	if !ok {
 		return container{}, ErrStaleHandle{Kind: "variablesReference", ID: id}
 	}
@@ -77,7 +57,7 @@ func (s *Session) childrenRef(v *symbols.Variable, expr string) int {
 // frameByID returns the frame a frameId from stackTrace names at this
 // stop, and its thread; a stale or unknown id is an ErrStaleHandle.
 func (s *Session) frameByID(id int) (frameRef, *symbols.Frame, error) {
-	ref, ok := s.frames.refs[id]
+	ref, ok := s.frames.ids.lookup(id)
 	if !ok {
 		return frameRef{}, nil, ErrStaleHandle{Kind: "frameId", ID: id}
 	}

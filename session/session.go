@@ -153,6 +153,7 @@ func New(cfg Config) *Session {
 		results:  make(chan runResult, 1),
 		done:     make(chan struct{}),
 		bps:      newBreakpoints(),
+		frames:   frameTable{ids: stopIDs[frameRef]{first: 1000}}, // apart from variablesReferences
 	}
 }
 
